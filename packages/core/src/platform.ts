@@ -1,0 +1,72 @@
+/**
+ * The one seam between lambkin's core and the JavaScript engine that hosts it.
+ *
+ * Core uses web standards only (Request, Response, ReadableStream, timers, crypto). Everything that
+ * needs an engine API — listening on a socket, starting a process, reading /proc — comes through
+ * this interface, which each adapter (`@lambkin/node`, `@lambkin/bun`, `@lambkin/deno`) implements
+ * in a few lines per member. If an adapter needs logic another adapter would need too, it belongs
+ * in core instead.
+ */
+
+/** Handles one HTTP request. `trailers` resolves once the request body has ended (empty when none). */
+export type FetchHandler = (request: Request, trailers: Promise<Headers>) => Response | Promise<Response>;
+
+export interface ServeOptions {
+  hostname: string;
+  /** 0 picks a free ephemeral port. */
+  port: number;
+  /**
+   * The handler reads HTTP trailers of chunked request bodies (the Runtime API does: a streaming
+   * runtime reports a mid-stream error in trailers). An engine whose native server cannot expose
+   * trailers must use a listener that can for this server.
+   */
+  trailers?: boolean;
+}
+
+export interface Server {
+  /** The port actually bound. */
+  readonly port: number;
+  /** Stops accepting, ends idle keep-alive connections and resolves when the socket is closed. */
+  close(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  cwd: string;
+  /** The complete environment of the child: nothing of the host's is inherited. */
+  env: Record<string, string>;
+}
+
+export interface ExitStatus {
+  /** The exit code, or null when a signal ended the process. */
+  code: number | null;
+  /** The signal name (`SIGKILL`, …) when a signal ended the process. */
+  signal: string | null;
+}
+
+export interface Child {
+  readonly pid: number;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  readonly exited: Promise<ExitStatus>;
+  /**
+   * Signals the child's whole process group (the child is started as a group leader), so that
+   * processes the runtime started itself go too. Never throws for a process that is already gone.
+   */
+  kill(signal?: "SIGTERM" | "SIGKILL"): void;
+}
+
+export interface Platform {
+  /** The engine's name as users know it: `node`, `bun`, `deno`. */
+  readonly name: string;
+  /** The engine's version, for the `ready` line and benchmarks. */
+  readonly version: string;
+  serve(handler: FetchHandler, options: ServeOptions): Promise<Server>;
+  /**
+   * Starts `argv` as the leader of a new process group. A missing or non-executable program must
+   * not throw: it yields a child whose `exited` resolves (code 127 or 126, as a shell would say)
+   * and whose stderr says why.
+   */
+  spawn(argv: string[], options: SpawnOptions): Child;
+  /** Reads a text file (used for /proc on Linux); rejects when it cannot be read. */
+  readTextFile(path: string): Promise<string>;
+}
