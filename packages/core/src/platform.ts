@@ -8,8 +8,19 @@
  * in core instead.
  */
 
-/** Handles one HTTP request. `trailers` resolves once the request body has ended (empty when none). */
-export type FetchHandler = (request: Request, trailers: Promise<Headers>) => Response | Promise<Response>;
+/** What the listener knows about a request beyond the web `Request`. */
+export interface RequestInfo {
+  /** The peer's IP address, when the engine tells it. */
+  readonly remoteAddress?: string;
+  /**
+   * The HTTP trailers of a chunked request body; resolves once the body has been read to its end
+   * (empty when none were sent). Only servers started with `trailers: true` are required to fill it.
+   */
+  trailers(): Promise<Headers>;
+}
+
+/** Handles one HTTP request. */
+export type FetchHandler = (request: Request, info: RequestInfo) => Response | Promise<Response>;
 
 export interface ServeOptions {
   hostname: string;
@@ -26,7 +37,10 @@ export interface ServeOptions {
 export interface Server {
   /** The port actually bound. */
   readonly port: number;
-  /** Stops accepting, ends idle keep-alive connections and resolves when the socket is closed. */
+  /**
+   * Stops accepting and closes every connection, idle or not (core answers what it owes before it
+   * calls this); resolves when the socket is closed.
+   */
   close(): Promise<void>;
 }
 
