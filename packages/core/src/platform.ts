@@ -83,4 +83,17 @@ export interface Platform {
   spawn(argv: string[], options: SpawnOptions): Child;
   /** Reads a text file (used for /proc on Linux); rejects when it cannot be read. */
   readTextFile(path: string): Promise<string>;
+  /** What is at `path` (following links), or undefined when nothing is. */
+  stat(path: string): Promise<FileInfo | undefined>;
+  /** The host's environment variables (a runtime sees only a few of them: PATH, HOME, AWS_*). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The host process's current working directory (relative config paths start here). */
+  cwd(): string;
+}
+
+export interface FileInfo {
+  isFile: boolean;
+  isDirectory: boolean;
+  /** Unix permission bits (`mode & 0o777`); 0 where the engine does not report them. */
+  mode: number;
 }
