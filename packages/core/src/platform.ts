@@ -74,6 +74,8 @@ export interface Platform {
   readonly name: string;
   /** The engine's version, for the `ready` line and benchmarks. */
   readonly version: string;
+  /** The engine binary running lambkin (Node's `process.execPath`, …): functions on the same engine reuse it. */
+  readonly execPath: string;
   serve(handler: FetchHandler, options: ServeOptions): Promise<Server>;
   /**
    * Starts `argv` as the leader of a new process group. A missing or non-executable program must

@@ -1,0 +1,292 @@
+/**
+ * lambkin.config: its shape, its defaults, and validation whose errors name the function and key
+ * (`functions.hello.timeout must be 1–900 seconds, got 0`). A config either validates whole or
+ * lambkin does not start.
+ */
+import {
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_TIMEOUT_S,
+  HandlerStringError,
+  isValidFunctionName,
+  MAX_MEMORY_MB,
+  MAX_TIMEOUT_S,
+  MIN_MEMORY_MB,
+  MIN_TIMEOUT_S,
+  parseHandler,
+} from "@lambkin/protocol";
+import type { Platform } from "./platform.ts";
+
+export type RuntimeName = "node" | "bun" | "deno" | "provided";
+export const RUNTIMES: readonly RuntimeName[] = ["node", "bun", "deno", "provided"];
+
+export interface FunctionConfig {
+  /** `node`, `bun`, `deno`: that engine runs `handler` through `@lambkin/client`; `provided`: `command`. */
+  runtime: RuntimeName;
+  /** The code folder (LAMBDA_TASK_ROOT), relative to the config file's folder. */
+  codeDir: string;
+  /** `file.export` for node/bun/deno (required); passed as `_HANDLER` to `provided` when given. */
+  handler?: string;
+  /** `provided` only: the program and its arguments, run in `codeDir`. Default `["./bootstrap"]`. */
+  command?: string[];
+  /** Seconds, 1–900. Default 3. */
+  timeout?: number;
+  /** MB, 128–10240. Default 128. Reported to the runtime and in REPORT lines (not enforced). */
+  memorySize?: number;
+  /** Most environments (runtime processes) at once. Default 10. */
+  concurrency?: number;
+  /** Invocations that may wait for an environment; past that a caller gets 429. Default 100; 0 throttles at once, as Lambda does. */
+  queueSize?: number;
+  /** Variables the function sees, besides Lambda's own (which it may not override). */
+  environment?: Record<string, string>;
+  /** `AWS_LAMBDA_LOG_FORMAT` and the form of platform lines. Default `Text`. */
+  logFormat?: "Text" | "JSON";
+  /** `AWS_LAMBDA_LOG_LEVEL` (applies with the JSON format, as on Lambda). */
+  logLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
+  description?: string;
+  /** Async invokes: retries after a function error, 0–2. Default 2. */
+  maximumRetryAttempts?: number;
+  /** Async invokes: the oldest an event may get before it is dropped, 60–21600 s. Default 21600. */
+  maximumEventAgeInSeconds?: number;
+}
+
+export interface LambkinConfig {
+  /** Invoke API port. Default 3001 (as `sam local start-lambda`); 0 picks a free one. */
+  port?: number;
+  /** Function URL port. Default 3000; 0 picks a free one. */
+  urlPort?: number;
+  /** Address every listener binds. Default 127.0.0.1. */
+  host?: string;
+  region?: string;
+  accountId?: string;
+  /** Seconds an idle environment is kept warm before it is stopped. Default 300. */
+  idleTimeout?: number;
+  /** Seconds before the first and second retry of a failed async invoke. Default [60, 120], as Lambda. */
+  asyncRetryDelays?: number[];
+  functions: Record<string, FunctionConfig>;
+}
+
+/** A function with every default applied and its code folder made absolute. */
+export interface ResolvedFunction {
+  name: string;
+  runtime: RuntimeName;
+  codeDir: string;
+  handler: string | undefined;
+  command: string[];
+  timeout: number;
+  memorySize: number;
+  concurrency: number;
+  queueSize: number;
+  environment: Record<string, string>;
+  logFormat: "Text" | "JSON";
+  logLevel: string | undefined;
+  description: string;
+  maximumRetryAttempts: number;
+  maximumEventAgeInSeconds: number;
+}
+
+export interface ResolvedConfig {
+  port: number;
+  urlPort: number;
+  host: string;
+  region: string;
+  accountId: string;
+  idleTimeoutMs: number;
+  asyncRetryDelaysMs: number[];
+  functions: Map<string, ResolvedFunction>;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Variables Lambda sets itself; a function's `environment` may not override them. */
+export const RESERVED_VARIABLES = new Set([
+  "_HANDLER",
+  "_X_AMZN_TRACE_ID",
+  "AWS_DEFAULT_REGION",
+  "AWS_REGION",
+  "AWS_EXECUTION_ENV",
+  "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+  "AWS_LAMBDA_FUNCTION_VERSION",
+  "AWS_LAMBDA_INITIALIZATION_TYPE",
+  "AWS_LAMBDA_LOG_GROUP_NAME",
+  "AWS_LAMBDA_LOG_STREAM_NAME",
+  "AWS_ACCESS_KEY",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_LAMBDA_RUNTIME_API",
+  "LAMBDA_TASK_ROOT",
+  "LAMBDA_RUNTIME_DIR",
+]);
+
+const TOP_KEYS = new Set(["$schema", "port", "urlPort", "host", "region", "accountId", "idleTimeout", "asyncRetryDelays", "functions"]);
+const FUNCTION_KEYS = new Set([
+  "runtime",
+  "codeDir",
+  "handler",
+  "command",
+  "timeout",
+  "memorySize",
+  "concurrency",
+  "queueSize",
+  "environment",
+  "logFormat",
+  "logLevel",
+  "description",
+  "maximumRetryAttempts",
+  "maximumEventAgeInSeconds",
+]);
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const show = (v: unknown) => (typeof v === "string" ? `"${v}"` : JSON.stringify(v));
+
+function integer(where: string, value: unknown, min: number, max: number, unit = ""): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${where} must be a whole number ${min}–${max}${unit}, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Joins POSIX paths; `to` wins when absolute. Core avoids `node:path` to stay engine-neutral. */
+export function resolvePath(from: string, to: string): string {
+  const joined = to.startsWith("/") ? to : `${from.replace(/\/+$/, "")}/${to}`;
+  const out: string[] = [];
+  for (const seg of joined.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") out.pop();
+    else out.push(seg);
+  }
+  return `/${out.join("/")}`;
+}
+
+/**
+ * Validates `input` and applies defaults. `baseDir` is the folder relative code folders start from
+ * (the config file's). Checks that every code folder exists.
+ */
+export async function resolveConfig(input: unknown, baseDir: string, platform: Platform): Promise<ResolvedConfig> {
+  if (!isObject(input)) throw new ConfigError(`config must be an object, got ${show(input)}`);
+  for (const key of Object.keys(input)) {
+    if (!TOP_KEYS.has(key)) throw new ConfigError(`unknown config key "${key}" (allowed: ${[...TOP_KEYS].slice(1).join(", ")})`);
+  }
+  const port = input.port === undefined ? 3001 : integer("port", input.port, 0, 65535);
+  const urlPort = input.urlPort === undefined ? 3000 : integer("urlPort", input.urlPort, 0, 65535);
+  const text = (key: string, fallback: string) => {
+    const v = input[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== "string" || v === "") throw new ConfigError(`${key} must be a non-empty string, got ${show(v)}`);
+    return v;
+  };
+  const idleTimeout = input.idleTimeout === undefined ? 300 : integer("idleTimeout", input.idleTimeout, 1, 86_400, " seconds");
+  let asyncRetryDelays = [60, 120];
+  if (input.asyncRetryDelays !== undefined) {
+    const v = input.asyncRetryDelays;
+    if (!Array.isArray(v) || v.some((d) => typeof d !== "number" || !(d >= 0))) {
+      throw new ConfigError(`asyncRetryDelays must be a list of seconds (numbers ≥ 0), got ${show(v)}`);
+    }
+    asyncRetryDelays = v as number[];
+  }
+  if (!isObject(input.functions)) {
+    throw new ConfigError(`functions must be an object of function name → settings, got ${show(input.functions)}`);
+  }
+  const functions = new Map<string, ResolvedFunction>();
+  for (const [name, fn] of Object.entries(input.functions)) {
+    functions.set(name, await resolveFunction(name, fn, baseDir, platform));
+  }
+  return {
+    port,
+    urlPort,
+    host: text("host", "127.0.0.1"),
+    region: text("region", "us-east-1"),
+    accountId: text("accountId", DEFAULT_ACCOUNT_ID),
+    idleTimeoutMs: idleTimeout * 1000,
+    asyncRetryDelaysMs: asyncRetryDelays.map((s) => s * 1000),
+    functions,
+  };
+}
+
+async function resolveFunction(name: string, fn: unknown, baseDir: string, platform: Platform): Promise<ResolvedFunction> {
+  const at = `functions.${name}`;
+  if (!isValidFunctionName(name)) {
+    throw new ConfigError(`${at}: a function name must be 1–64 letters, digits, "-" or "_", got "${name}"`);
+  }
+  if (!isObject(fn)) throw new ConfigError(`${at} must be an object, got ${show(fn)}`);
+  for (const key of Object.keys(fn)) {
+    if (!FUNCTION_KEYS.has(key)) throw new ConfigError(`${at}: unknown key "${key}" (allowed: ${[...FUNCTION_KEYS].join(", ")})`);
+  }
+  const runtime = fn.runtime;
+  if (typeof runtime !== "string" || !RUNTIMES.includes(runtime as RuntimeName)) {
+    throw new ConfigError(`${at}.runtime must be one of ${RUNTIMES.join(", ")}, got ${show(runtime)}`);
+  }
+  if (typeof fn.codeDir !== "string" || fn.codeDir === "") {
+    throw new ConfigError(`${at}.codeDir must be the path of the function's code folder, got ${show(fn.codeDir)}`);
+  }
+  const codeDir = resolvePath(baseDir, fn.codeDir);
+  const info = await platform.stat(codeDir);
+  if (!info?.isDirectory) throw new ConfigError(`${at}.codeDir: no folder at ${codeDir}`);
+
+  let handler: string | undefined;
+  if (fn.handler !== undefined || runtime !== "provided") {
+    if (typeof fn.handler !== "string") {
+      throw new ConfigError(`${at}.handler is required for runtime "${runtime}" (e.g. "index.handler"), got ${show(fn.handler)}`);
+    }
+    try {
+      parseHandler(fn.handler);
+    } catch (error) {
+      if (error instanceof HandlerStringError) throw new ConfigError(`${at}.handler: ${error.message}`);
+      throw error;
+    }
+    handler = fn.handler;
+  }
+  let command = ["./bootstrap"];
+  if (fn.command !== undefined) {
+    if (runtime !== "provided") throw new ConfigError(`${at}.command applies to runtime "provided" only (this function is "${runtime}")`);
+    if (!Array.isArray(fn.command) || fn.command.length === 0 || fn.command.some((a) => typeof a !== "string" || a === "")) {
+      throw new ConfigError(`${at}.command must be a non-empty list of strings (program, then arguments), got ${show(fn.command)}`);
+    }
+    command = fn.command as string[];
+  }
+  const environment: Record<string, string> = {};
+  if (fn.environment !== undefined) {
+    if (!isObject(fn.environment)) throw new ConfigError(`${at}.environment must be an object of strings, got ${show(fn.environment)}`);
+    for (const [key, value] of Object.entries(fn.environment)) {
+      if (!/^[a-zA-Z]\w*$/.test(key)) throw new ConfigError(`${at}.environment: "${key}" is not a valid variable name`);
+      if (RESERVED_VARIABLES.has(key)) throw new ConfigError(`${at}.environment.${key} is reserved by Lambda and cannot be set`);
+      if (typeof value !== "string") throw new ConfigError(`${at}.environment.${key} must be a string, got ${show(value)}`);
+      environment[key] = value;
+    }
+  }
+  const logFormat = fn.logFormat ?? "Text";
+  if (logFormat !== "Text" && logFormat !== "JSON") throw new ConfigError(`${at}.logFormat must be "Text" or "JSON", got ${show(logFormat)}`);
+  if (fn.logLevel !== undefined && !LOG_LEVELS.includes(fn.logLevel as string)) {
+    throw new ConfigError(`${at}.logLevel must be one of ${LOG_LEVELS.join(", ")}, got ${show(fn.logLevel)}`);
+  }
+  if (fn.description !== undefined && typeof fn.description !== "string") {
+    throw new ConfigError(`${at}.description must be a string, got ${show(fn.description)}`);
+  }
+  return {
+    name,
+    runtime: runtime as RuntimeName,
+    codeDir,
+    handler,
+    command,
+    timeout: fn.timeout === undefined ? DEFAULT_TIMEOUT_S : integer(`${at}.timeout`, fn.timeout, MIN_TIMEOUT_S, MAX_TIMEOUT_S, " seconds"),
+    memorySize:
+      fn.memorySize === undefined ? DEFAULT_MEMORY_MB : integer(`${at}.memorySize`, fn.memorySize, MIN_MEMORY_MB, MAX_MEMORY_MB, " MB"),
+    concurrency: fn.concurrency === undefined ? 10 : integer(`${at}.concurrency`, fn.concurrency, 1, 1000),
+    queueSize: fn.queueSize === undefined ? 100 : integer(`${at}.queueSize`, fn.queueSize, 0, 100_000),
+    environment,
+    logFormat,
+    logLevel: fn.logLevel as string | undefined,
+    description: (fn.description as string | undefined) ?? "",
+    maximumRetryAttempts:
+      fn.maximumRetryAttempts === undefined ? 2 : integer(`${at}.maximumRetryAttempts`, fn.maximumRetryAttempts, 0, 2),
+    maximumEventAgeInSeconds:
+      fn.maximumEventAgeInSeconds === undefined
+        ? 21_600
+        : integer(`${at}.maximumEventAgeInSeconds`, fn.maximumEventAgeInSeconds, 60, 21_600, " seconds"),
+  };
+}

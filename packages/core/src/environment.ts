@@ -1,0 +1,541 @@
+/**
+ * One execution environment: a runtime process plus its own Runtime API listener on an ephemeral
+ * 127.0.0.1 port (every real client honours `host:port`, not every one a path prefix).
+ *
+ *   starting ──first next──▶ idle ◀──next── busy
+ *      │                      │  ──dispatch──▶ │
+ *      └──── exit / init error / init timeout / timeout / crash / stop ──▶ stopped
+ *
+ * The environment answers an invocation's caller as soon as the runtime posts its result; the
+ * invocation counts as finished for the environment only when the runtime calls `next` again.
+ */
+import {
+  ERROR_CAUSE_CONTENT_TYPE,
+  endLine,
+  exitErrorBody,
+  H_CLIENT_CONTEXT,
+  H_COGNITO_IDENTITY,
+  H_DEADLINE_MS,
+  H_FUNCTION_ARN,
+  H_FUNCTION_ERROR_BODY,
+  H_FUNCTION_ERROR_TYPE,
+  H_REQUEST_ID,
+  H_TENANT_ID,
+  H_TRACE_ID,
+  INIT_TIMEOUT_MS,
+  initTimeoutErrorBody,
+  invalidEntrypointErrorBody,
+  MAX_RESPONSE_BYTES,
+  MAX_STREAMED_RESPONSE_BYTES,
+  newLogStreamName,
+  reportLine,
+  reportRecord,
+  responseTooLargeErrorBody,
+  runtimeDoneRecord,
+  SHUTDOWN_GRACE_MS,
+  startLine,
+  startRecord,
+  timeoutErrorBody,
+} from "@lambkin/protocol";
+import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
+import type { FunctionError, Invocation } from "./invocation.ts";
+import { type LogSink, readLines } from "./logs.ts";
+import { peakMemoryMB } from "./memory.ts";
+import type { Child, ExitStatus, Platform, RequestInfo, Server } from "./platform.ts";
+import {
+  accepted,
+  createRuntimeApi,
+  entityTooLarge,
+  invalidRequestId,
+  invalidStateTransition,
+  type RuntimeApiHost,
+  readBody,
+} from "./runtime-api.ts";
+import { type EngineCommands, functionArnOf, runtimeArgv, runtimeEnvironment } from "./runtimes.ts";
+
+export type EnvironmentState = "starting" | "idle" | "busy" | "stopped";
+
+/** Everything an environment needs from the emulator around it. */
+export interface EnvironmentContext {
+  platform: Platform;
+  config: ResolvedConfig;
+  engines: EngineCommands;
+  log: LogSink;
+}
+
+/** How an environment tells its scheduler about its life. */
+export interface EnvironmentEvents {
+  /** The runtime is waiting in `next`: it can take an invocation now. `initialized`: for the first time. */
+  onIdle(env: Environment, initialized: boolean): void;
+  /**
+   * The environment is gone. `initFailure` is set when it never became ready (init error, exit or
+   * timeout during init): it builds the error body for the invocation that was waiting for it.
+   */
+  onStopped(env: Environment, initFailure?: (requestId: string) => FunctionError): void;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+let environmentCounter = 0;
+
+export class Environment implements RuntimeApiHost {
+  readonly id = ++environmentCounter;
+  state: EnvironmentState = "starting";
+  /** The invocation the runtime is working on (from dispatch until its next `next`). */
+  current: Invocation | undefined;
+  /** performance.now() when the environment last became idle (for idle reaping). */
+  idleSince = 0;
+
+  readonly #fn: ResolvedFunction;
+  readonly #ctx: EnvironmentContext;
+  readonly #events: EnvironmentEvents;
+  readonly #arn: string;
+  readonly #logStreamName = newLogStreamName();
+  #server: Server | undefined;
+  #child: Child | undefined;
+  #pendingNext: ((response: Response) => void) | undefined;
+  /** The runtime has posted its answer for `current`. */
+  #answered = false;
+  #spawnedAt = 0;
+  /** Init Duration, reported with the first invocation only (a cold start). */
+  #initDurationMs: number | undefined;
+  #coldStart = true;
+  #initFailure: ((requestId: string) => FunctionError) | undefined;
+  #initTimer: ReturnType<typeof setTimeout> | undefined;
+  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Fails the stream in flight when the environment dies under it. */
+  #abortStream: ((error: FunctionError) => void) | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(fn: ResolvedFunction, ctx: EnvironmentContext, events: EnvironmentEvents) {
+    this.#fn = fn;
+    this.#ctx = ctx;
+    this.#events = events;
+    this.#arn = functionArnOf(fn, ctx.config);
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Opens the Runtime API listener and starts the runtime process. */
+  async start(): Promise<void> {
+    const { platform, config, engines } = this.#ctx;
+    this.#server = await platform.serve(createRuntimeApi(this), { hostname: "127.0.0.1", port: 0, trailers: true });
+    if (this.state === "stopped") {
+      await this.#server.close();
+      return;
+    }
+    const runtimeApi = `127.0.0.1:${this.#server.port}`;
+    const argv = runtimeArgv(this.#fn, engines);
+    const entrypointProblem = this.#fn.runtime === "provided" ? await this.#checkEntrypoint(argv[0]!) : undefined;
+    if (entrypointProblem) {
+      this.#platformLine(`Runtime.InvalidEntrypoint: ${entrypointProblem}`);
+      this.#initFailure = (requestId) => ({
+        errorType: "Runtime.InvalidEntrypoint",
+        body: encoder.encode(invalidEntrypointErrorBody(requestId, entrypointProblem)),
+        platform: "error",
+      });
+      void this.stop();
+      return;
+    }
+    this.#spawnedAt = performance.now();
+    const env = runtimeEnvironment(this.#fn, config, platform, engines, runtimeApi, this.#logStreamName);
+    const child = platform.spawn(argv, { cwd: this.#fn.codeDir, env });
+    this.#child = child;
+    void readLines(child.stdout, (line) => this.#runtimeLine("stdout", line));
+    void readLines(child.stderr, (line) => this.#runtimeLine("stderr", line));
+    void child.exited.then((status) => this.#onExit(status));
+    this.#initTimer = setTimeout(() => this.#onInitTimeout(), INIT_TIMEOUT_MS);
+  }
+
+  /** Hands an invocation to the runtime waiting in `next`. Only valid while idle. */
+  dispatch(invocation: Invocation): void {
+    const respond = this.#pendingNext;
+    if (this.state !== "idle" || !respond) throw new Error(`environment ${this.id} cannot take an invocation while ${this.state}`);
+    this.#pendingNext = undefined;
+    this.state = "busy";
+    this.current = invocation;
+    this.#answered = false;
+    const timeoutMs = this.#fn.timeout * 1000;
+    invocation.startedAt = performance.now();
+    invocation.deadlineMs = Date.now() + timeoutMs;
+    this.#deadlineTimer = setTimeout(() => this.#onTimeout(invocation), timeoutMs);
+    this.#platformLine(
+      this.#fn.logFormat === "JSON" ? startRecord(invocation.requestId) : startLine(invocation.requestId),
+    );
+
+    const headers: Record<string, string> = {
+      "content-type": invocation.contentType,
+      [H_REQUEST_ID]: invocation.requestId,
+      [H_DEADLINE_MS]: String(invocation.deadlineMs),
+      [H_FUNCTION_ARN]: this.#arn,
+      [H_TRACE_ID]: invocation.traceId,
+    };
+    if (invocation.clientContext !== undefined) headers[H_CLIENT_CONTEXT] = invocation.clientContext;
+    if (invocation.cognitoIdentity !== undefined) headers[H_COGNITO_IDENTITY] = invocation.cognitoIdentity;
+    if (invocation.tenantId !== undefined) headers[H_TENANT_ID] = invocation.tenantId;
+    respond(new Response(invocation.payload as BodyInit, { status: 200, headers }));
+  }
+
+  /**
+   * Answers the invocation that waited for this environment's init with the init failure, with
+   * START/END/REPORT lines as Lambda prints them for a failed init.
+   */
+  failWaiting(invocation: Invocation, failure: FunctionError): void {
+    invocation.startedAt = performance.now();
+    if (this.#initDurationMs === undefined && this.#spawnedAt > 0) this.#initDurationMs = invocation.startedAt - this.#spawnedAt;
+    this.#platformLine(
+      this.#fn.logFormat === "JSON" ? startRecord(invocation.requestId) : startLine(invocation.requestId),
+      invocation,
+    );
+    this.#finish(invocation, { ...failure, platform: failure.platform ?? "error" });
+  }
+
+  /** SIGTERM, then SIGKILL after the grace; closes the listener. Safe to call more than once. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    const wasStarting = this.state === "starting";
+    this.state = "stopped";
+    clearTimeout(this.#initTimer);
+    clearTimeout(this.#deadlineTimer);
+    // A runtime still parked in `next` is told nothing more: its process is about to go.
+    this.#pendingNext = undefined;
+    const child = this.#child;
+    if (child) {
+      child.kill("SIGTERM");
+      const killTimer = setTimeout(() => child.kill("SIGKILL"), SHUTDOWN_GRACE_MS);
+      await child.exited;
+      clearTimeout(killTimer);
+      // The leader is gone; anything it left in its group goes too.
+      child.kill("SIGKILL");
+    }
+    await this.#server?.close();
+    this.#events.onStopped(this, wasStarting ? (this.#initFailure ?? this.#exitedDuringInit()) : undefined);
+  }
+
+  // --- Runtime API ---------------------------------------------------------------------------
+
+  next(request: Request): Promise<Response> | Response {
+    if (this.#pendingNext) return invalidStateTransition("A call to next is already waiting for an event.");
+    if (this.state === "stopped") return invalidStateTransition("The environment is shutting down.");
+    const initialized = this.state === "starting";
+    if (this.state === "busy") {
+      if (!this.#answered) {
+        return invalidStateTransition(
+          `Invocation ${this.current?.requestId} has no response yet: post /response or /error before calling next.`,
+        );
+      }
+      this.current = undefined;
+    } else if (this.state === "starting") {
+      clearTimeout(this.#initTimer);
+      this.#initDurationMs = performance.now() - this.#spawnedAt;
+    }
+    this.state = "idle";
+    this.idleSince = performance.now();
+    let respond!: (response: Response) => void;
+    const parked = new Promise<Response>((resolve) => {
+      respond = resolve;
+    });
+    this.#pendingNext = respond;
+    // A runtime that hangs up while parked (it was killed) must not be handed an event.
+    request.signal?.addEventListener("abort", () => {
+      if (this.#pendingNext === respond) void this.stop();
+    });
+    this.#events.onIdle(this, initialized);
+    return parked;
+  }
+
+  async response(requestId: string, request: Request, info: RequestInfo, streaming: boolean): Promise<Response> {
+    const invocation = this.#answerable(requestId);
+    if (invocation instanceof Response) return invocation;
+    this.#answered = true;
+    const contentType = request.headers.get("content-type") ?? "application/json";
+    if (streaming) return this.#relayStream(invocation, request, info, contentType);
+
+    const body = await readBody(request, MAX_RESPONSE_BYTES);
+    if (body === undefined) {
+      this.#finish(invocation, {
+        errorType: "Function.ResponseSizeTooLarge",
+        body: encoder.encode(responseTooLargeErrorBody()),
+        platform: "error",
+      });
+      return entityTooLarge();
+    }
+    this.#finish(invocation, undefined, () => invocation.settle({ kind: "response", body, contentType }));
+    return accepted();
+  }
+
+  async error(requestId: string, request: Request): Promise<Response> {
+    const invocation = this.#answerable(requestId);
+    if (invocation instanceof Response) return invocation;
+    this.#answered = true;
+    const body = await readBody(request, MAX_RESPONSE_BYTES);
+    if (body === undefined) {
+      this.#finish(invocation, {
+        errorType: "Function.ResponseSizeTooLarge",
+        body: encoder.encode(responseTooLargeErrorBody()),
+        platform: "error",
+      });
+      return entityTooLarge();
+    }
+    const error = functionError(request, body);
+    this.#finish(invocation, undefined, () => invocation.settle({ kind: "error", ...error }));
+    return accepted();
+  }
+
+  async initError(request: Request): Promise<Response> {
+    if (this.state !== "starting") {
+      return invalidStateTransition("init/error is only allowed before the runtime's first call to next.");
+    }
+    const body = (await readBody(request, MAX_RESPONSE_BYTES)) ?? encoder.encode(responseTooLargeErrorBody());
+    const error = functionError(request, body);
+    this.#platformLine(`Init error: ${error.errorType}`);
+    this.#initFailure = () => ({ ...error, platform: "error" });
+    // Lambda discards an environment whose init failed; the runtime is expected to exit anyway.
+    void this.stop();
+    return accepted();
+  }
+
+  /** The invocation a `/response` or `/error` for `requestId` may answer, or the error reply. */
+  #answerable(requestId: string): Invocation | Response {
+    const invocation = this.current;
+    if (!invocation || invocation.requestId !== requestId) return invalidRequestId(requestId);
+    if (this.#answered || invocation.settled) {
+      return invalidStateTransition(`Invocation ${requestId} has already been answered.`);
+    }
+    return invocation;
+  }
+
+  /**
+   * Relays a streamed response to the caller as it arrives. The runtime's request ends only after
+   * the caller has taken every byte; trailers then say whether the stream failed mid-way.
+   */
+  #relayStream(invocation: Invocation, request: Request, info: RequestInfo, contentType: string): Promise<Response> {
+    let size = 0;
+    let resolveCompletion!: (error: FunctionError | undefined) => void;
+    const completion = new Promise<FunctionError | undefined>((resolve) => {
+      resolveCompletion = resolve;
+    });
+    const tooLarge: FunctionError = {
+      errorType: "Function.ResponseSizeTooLarge",
+      body: encoder.encode(responseTooLargeErrorBody()),
+      platform: "error",
+    };
+    const counter = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength;
+        if (size > MAX_STREAMED_RESPONSE_BYTES) controller.error(tooLarge);
+        else controller.enqueue(chunk);
+      },
+    });
+    // Settled by the body's end, or first by the environment dying under it (timeout, crash).
+    let abort!: (error: FunctionError) => void;
+    const aborted = new Promise<never>((_, reject) => {
+      abort = reject;
+    });
+    this.#abortStream = abort;
+    const source = request.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    const piped = source.pipeTo(counter.writable);
+    invocation.settle({ kind: "stream", contentType, body: counter.readable, completion });
+
+    return Promise.race([piped, aborted]).then(
+      async () => {
+        this.#abortStream = undefined;
+        const trailers = await info.trailers();
+        const errorType = trailers.get(H_FUNCTION_ERROR_TYPE);
+        const errorBody = trailers.get(H_FUNCTION_ERROR_BODY);
+        const error =
+          errorType !== null || errorBody !== null
+            ? { errorType: errorType ?? "Unhandled", body: decodeBase64(errorBody ?? "") }
+            : undefined;
+        resolveCompletion(error);
+        this.#finish(invocation);
+        return accepted();
+      },
+      (reason: unknown) => {
+        this.#abortStream = undefined;
+        const error: FunctionError =
+          reason && typeof reason === "object" && "errorType" in reason
+            ? (reason as FunctionError)
+            : // The caller went away or the runtime's connection broke: lambkin's own name for it.
+              {
+                errorType: "Runtime.StreamInterrupted",
+                body: encoder.encode(
+                  JSON.stringify({ errorType: "Runtime.StreamInterrupted", errorMessage: String(reason) }),
+                ),
+                platform: "error",
+              };
+        resolveCompletion(error);
+        this.#finish(invocation, error);
+        return error === tooLarge ? entityTooLarge() : accepted();
+      },
+    );
+  }
+
+  // --- endings ---------------------------------------------------------------------------------
+
+  /**
+   * The runtime is done with `invocation` (or lambkin gave up on it): settle the caller's outcome
+   * (`settle`, or `failure` when given), stop the clock and print END/REPORT.
+   */
+  #finish(invocation: Invocation, failure?: FunctionError, settle?: () => void): void {
+    clearTimeout(this.#deadlineTimer);
+    const durationMs = performance.now() - invocation.startedAt;
+    if (failure) invocation.settle({ kind: "error", ...failure });
+    else settle?.();
+    const initDurationMs = this.#coldStart ? this.#initDurationMs : undefined;
+    this.#coldStart = false;
+    const status = failure?.platform;
+    this.#platformLine(
+      this.#fn.logFormat === "JSON"
+        ? runtimeDoneRecord(invocation.requestId, status === "timeout" ? "timeout" : status ? "failure" : "success")
+        : endLine(invocation.requestId),
+      invocation,
+    );
+    const pid = this.#child?.pid;
+    const report = (maxMemoryUsedMB: number | undefined) => {
+      const fields = {
+        requestId: invocation.requestId,
+        durationMs,
+        memorySizeMB: this.#fn.memorySize,
+        maxMemoryUsedMB: maxMemoryUsedMB ?? 0,
+        initDurationMs,
+        status,
+        errorType: status === "error" ? failure?.errorType : undefined,
+      };
+      this.#platformLine(this.#fn.logFormat === "JSON" ? reportRecord(fields) : reportLine(fields), invocation);
+      invocation.markReported();
+    };
+    if (pid === undefined) report(undefined);
+    else void peakMemoryMB(this.#ctx.platform, pid).then(report);
+  }
+
+  #onTimeout(invocation: Invocation): void {
+    if (this.current !== invocation || this.state === "stopped") return;
+    const error: FunctionError = {
+      errorType: "Sandbox.Timedout",
+      body: encoder.encode(timeoutErrorBody(invocation.requestId, this.#fn.timeout)),
+      platform: "timeout",
+    };
+    this.#abortStream?.(error);
+    if (!this.#answered) {
+      this.#answered = true;
+      this.#finish(invocation, error);
+    }
+    void this.stop();
+  }
+
+  #onInitTimeout(): void {
+    if (this.state !== "starting") return;
+    this.#platformLine(`Init timed out after ${INIT_TIMEOUT_MS / 1000} seconds: stopping the runtime`);
+    this.#initFailure = (requestId) => ({
+      errorType: "Sandbox.Timedout",
+      body: encoder.encode(initTimeoutErrorBody(requestId, INIT_TIMEOUT_MS)),
+      platform: "timeout",
+    });
+    void this.stop();
+  }
+
+  #exitStatus: ExitStatus | undefined;
+
+  #onExit(status: ExitStatus): void {
+    this.#exitStatus = status;
+    if (this.state === "stopped") return;
+    const invocation = this.current;
+    if (this.state === "busy" && invocation) {
+      const error: FunctionError = {
+        errorType: "Runtime.ExitError",
+        body: encoder.encode(exitErrorBody(invocation.requestId, status)),
+        platform: "error",
+      };
+      this.#abortStream?.(error);
+      if (!this.#answered) {
+        this.#answered = true;
+        this.#finish(invocation, error);
+      }
+    }
+    if (this.state === "idle" || this.state === "busy") {
+      this.#platformLine(`Runtime exited (${describeExit(status)})`);
+    }
+    void this.stop();
+  }
+
+  /** The init failure of a runtime that exited (or was stopped) before its first `next`. */
+  #exitedDuringInit(): (requestId: string) => FunctionError {
+    const status = this.#exitStatus ?? { code: null, signal: "SIGKILL" };
+    return (requestId) => ({
+      errorType: "Runtime.ExitError",
+      body: encoder.encode(exitErrorBody(requestId, status)),
+      platform: "error",
+    });
+  }
+
+  async #checkEntrypoint(program: string): Promise<string | undefined> {
+    if (!program.includes("/")) return undefined; // found on the PATH by the engine, or exit 127
+    const info = await this.#ctx.platform.stat(program);
+    if (!info || !info.isFile) return `fork/exec ${program}: no such file or directory`;
+    if (info.mode !== 0 && (info.mode & 0o111) === 0) return `fork/exec ${program}: permission denied`;
+    return undefined;
+  }
+
+  // --- logs ------------------------------------------------------------------------------------
+
+  #runtimeLine(stream: "stdout" | "stderr", line: string): void {
+    const invocation = this.current;
+    invocation?.logTail?.push(line);
+    this.#ctx.log({ time: Date.now(), functionName: this.#fn.name, requestId: invocation?.requestId, stream, line });
+  }
+
+  #platformLine(line: string, invocation: Invocation | undefined = this.current): void {
+    invocation?.logTail?.push(line);
+    this.#ctx.log({
+      time: Date.now(),
+      functionName: this.#fn.name,
+      requestId: invocation?.requestId,
+      stream: "platform",
+      line,
+    });
+  }
+}
+
+/**
+ * The error a runtime posted to `/error` or `/init/error`: its bytes go to the caller unchanged,
+ * except that a body in the error-cause content type loses its `errorCause` field.
+ */
+function functionError(request: Request, body: Uint8Array): FunctionError {
+  let errorType = request.headers.get(H_FUNCTION_ERROR_TYPE) ?? undefined;
+  let out = body;
+  const contentType = request.headers.get("content-type") ?? "";
+  if (errorType === undefined || contentType.startsWith(ERROR_CAUSE_CONTENT_TYPE)) {
+    try {
+      const parsed = JSON.parse(decoder.decode(body));
+      if (parsed && typeof parsed === "object") {
+        if (errorType === undefined && typeof parsed.errorType === "string") errorType = parsed.errorType;
+        if (contentType.startsWith(ERROR_CAUSE_CONTENT_TYPE) && "errorCause" in parsed) {
+          delete parsed.errorCause;
+          out = encoder.encode(JSON.stringify(parsed));
+        }
+      }
+    } catch {
+      // Not JSON: forwarded as it is.
+    }
+  }
+  return { errorType: errorType ?? "Unhandled", body: out };
+}
+
+function decodeBase64(text: string): Uint8Array {
+  try {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return encoder.encode(text);
+  }
+}
+
+function describeExit(status: ExitStatus): string {
+  return status.signal ? `signal ${status.signal}` : `exit status ${status.code}`;
+}

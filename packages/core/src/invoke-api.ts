@@ -1,0 +1,197 @@
+/**
+ * The Invoke API (2015-03-31) as callers reach it — AWS SDKs, the AWS CLI, curl: Invoke (sync,
+ * Event, DryRun), ListFunctions, GetFunction, GetFunctionConfiguration. Every failure of the
+ * request itself is an `x-amzn-ErrorType` + JSON reply; a failure of the function is a 200 with
+ * `X-Amz-Function-Error`.
+ */
+import {
+  decodeClientContext,
+  type FunctionConfiguration,
+  H_AMZ_CLIENT_CONTEXT,
+  H_AMZ_TENANT_ID,
+  H_AMZN_REQUEST_ID,
+  H_AMZN_TRACE_ID,
+  H_EXECUTED_VERSION,
+  H_FUNCTION_ERROR,
+  H_INVOCATION_TYPE,
+  H_LOG_RESULT,
+  H_LOG_TYPE,
+  H_SDK_INVOCATION_ID,
+  InvokeApiError,
+  invokeErrorResponse,
+  LATEST,
+  logGroupName,
+  MAX_ASYNC_PAYLOAD_BYTES,
+  MAX_SYNC_PAYLOAD_BYTES,
+  matchInvokeRoute,
+  parseFunctionName,
+  parseInvocationType,
+  parseLogType,
+} from "@lambkin/protocol";
+import type { AsyncQueue } from "./async-queue.ts";
+import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
+import { Invocation } from "./invocation.ts";
+import { type InvokeResult, invokeBuffered, schedulerFor, validatePayload } from "./invoke.ts";
+import type { FetchHandler } from "./platform.ts";
+import { readBody } from "./runtime-api.ts";
+import { functionArnOf } from "./runtimes.ts";
+import type { FunctionScheduler } from "./scheduler.ts";
+
+export interface InvokeApiContext {
+  config: ResolvedConfig;
+  schedulers: ReadonlyMap<string, FunctionScheduler>;
+  asyncQueue: AsyncQueue;
+  /** When lambkin started: reported as every function's LastModified. */
+  startedAt: Date;
+}
+
+/** How long a finished sync result is kept for a retry of the same SDK call (see below). */
+const RETRY_MEMORY_MS = 5 * 60_000;
+
+export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
+  const arnOf = (name: string, qualifier?: string) => functionArnOf({ name } as ResolvedFunction, ctx.config, qualifier);
+  /**
+   * The AWS CLI retries an invoke whose answer it did not read in time (its read timeout is 60 s)
+   * with the same `amz-sdk-invocation-id`. A retry joins the invocation already running — or
+   * gets the result it missed — instead of running a slow function once more.
+   */
+  const calls = new Map<string, Promise<InvokeResult>>();
+
+  async function invoke(request: Request, rawName: string, query: URLSearchParams): Promise<Response> {
+    const ref = parseFunctionName(rawName, query.get("Qualifier"));
+    const scheduler = schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier);
+    const type = parseInvocationType(request.headers.get(H_INVOCATION_TYPE));
+    const logType = parseLogType(request.headers.get(H_LOG_TYPE));
+    const clientContextHeader = request.headers.get(H_AMZ_CLIENT_CONTEXT);
+    const clientContext = clientContextHeader ? decodeClientContext(clientContextHeader) : undefined;
+    const limit = type === "Event" ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
+    const body = await readBody(request, limit);
+    if (body === undefined) {
+      throw new InvokeApiError("RequestTooLargeException", `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+    }
+    const payload = validatePayload(body, type, MAX_ASYNC_PAYLOAD_BYTES);
+    const traceHeader = request.headers.get(H_AMZN_TRACE_ID) ?? undefined;
+
+    if (type === "DryRun") return new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST } });
+    if (type === "Event") {
+      const invocation = new Invocation({ payload, traceId: traceHeader });
+      // Throttles and errors of the event itself are retried by the queue, never told to the caller.
+      ctx.asyncQueue.enqueue(scheduler, {
+        requestId: invocation.requestId,
+        payload,
+        traceId: invocation.traceId,
+        receivedAt: invocation.receivedAt,
+      });
+      return new Response(null, { status: 202, headers: { [H_AMZN_REQUEST_ID]: invocation.requestId } });
+    }
+
+    const callId = request.headers.get(H_SDK_INVOCATION_ID);
+    const key = callId ? `${scheduler.fn.name}\n${callId}` : undefined;
+    let running = key ? calls.get(key) : undefined;
+    if (!running) {
+      const invocation = new Invocation({
+        payload,
+        clientContext,
+        traceId: traceHeader,
+        tenantId: request.headers.get(H_AMZ_TENANT_ID) ?? undefined,
+        contentType: "application/json",
+      });
+      running = invokeBuffered(scheduler, invocation, logType === "Tail");
+      if (key) {
+        calls.set(key, running);
+        const forget = () => setTimeout(() => calls.delete(key), RETRY_MEMORY_MS);
+        // A throttle is not remembered: the retry of a 429 must try again.
+        running.then((r) => unref(forget()), () => calls.delete(key));
+      }
+    }
+    const result = await running;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      [H_EXECUTED_VERSION]: LATEST,
+      [H_AMZN_REQUEST_ID]: result.requestId,
+    };
+    if (result.functionError) headers[H_FUNCTION_ERROR] = "Unhandled";
+    if (result.logResult !== undefined) headers[H_LOG_RESULT] = result.logResult;
+    return new Response(result.payload as BodyInit, { status: 200, headers });
+  }
+
+  function configuration(fn: ResolvedFunction): FunctionConfiguration {
+    return functionConfiguration(fn, ctx.config, ctx.startedAt);
+  }
+
+  return async (request) => {
+    try {
+      const url = new URL(request.url);
+      const route = matchInvokeRoute(request.method, url.pathname);
+      switch (route?.kind) {
+        case "invoke":
+          return await invoke(request, route.functionName, url.searchParams);
+        case "list-functions": {
+          const Functions = [...ctx.schedulers.values()].map((s) => configuration(s.fn));
+          return Response.json({ Functions });
+        }
+        case "get-function": {
+          const ref = parseFunctionName(route.functionName, url.searchParams.get("Qualifier"));
+          const fn = schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier).fn;
+          return Response.json({
+            Configuration: configuration(fn),
+            Code: { RepositoryType: "S3", Location: `file://${fn.codeDir}` },
+            Tags: {},
+          });
+        }
+        case "get-function-configuration": {
+          const ref = parseFunctionName(route.functionName, url.searchParams.get("Qualifier"));
+          return Response.json(configuration(schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier).fn));
+        }
+        case "invoke-stream":
+          // Served by the streaming front (see index.ts); reaching here means it is not wired.
+          throw new InvokeApiError("ServiceException", "InvokeWithResponseStream is not available on this listener");
+        default:
+          return Response.json(
+            { Type: "User", message: `No such operation: ${request.method} ${url.pathname}` },
+            { status: 404, headers: { "x-amzn-errortype": "UnknownOperationException" } },
+          );
+      }
+    } catch (error) {
+      if (error instanceof InvokeApiError) return invokeErrorResponse(error);
+      return invokeErrorResponse(
+        new InvokeApiError("ServiceException", `lambkin failed to serve the request: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+  };
+}
+
+function unref(timer: ReturnType<typeof setTimeout>): void {
+  (timer as { unref?: () => void }).unref?.();
+}
+
+const RUNTIME_IDS: Record<string, string> = { node: "nodejs20.x", bun: "provided.al2023", deno: "provided.al2023", provided: "provided.al2023" };
+
+/** What ListFunctions and GetFunction report for `fn`. */
+export function functionConfiguration(fn: ResolvedFunction, config: ResolvedConfig, startedAt: Date): FunctionConfiguration {
+  const out: FunctionConfiguration = {
+    FunctionName: fn.name,
+    FunctionArn: functionArnOf(fn, config),
+    Runtime: RUNTIME_IDS[fn.runtime],
+    Role: `arn:aws:iam::${config.accountId}:role/lambkin`,
+    Handler: fn.handler,
+    CodeSize: 0,
+    Description: fn.description,
+    Timeout: fn.timeout,
+    MemorySize: fn.memorySize,
+    LastModified: startedAt.toISOString().replace("Z", "+0000"),
+    CodeSha256: "",
+    Version: LATEST,
+    TracingConfig: { Mode: "PassThrough" },
+    RevisionId: "00000000-0000-0000-0000-000000000000",
+    State: "Active",
+    LastUpdateStatus: "Successful",
+    PackageType: "Zip",
+    Architectures: ["x86_64"],
+    EphemeralStorage: { Size: 512 },
+    LoggingConfig: { LogFormat: fn.logFormat, LogGroup: logGroupName(fn.name) },
+  };
+  if (Object.keys(fn.environment).length > 0) out.Environment = { Variables: { ...fn.environment } };
+  if (fn.handler === undefined) delete out.Handler;
+  return out;
+}

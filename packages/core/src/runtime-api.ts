@@ -1,0 +1,105 @@
+/**
+ * The Runtime API (2018-06-01) of one execution environment, as a fetch handler: routing, the
+ * documented error replies, and reading bodies within Lambda's limits. What each call means for
+ * the environment's state is the environment's business (environment.ts).
+ */
+import {
+  H_RESPONSE_MODE,
+  MAX_RESPONSE_BYTES,
+  matchRuntimeRoute,
+  RUNTIME_ACCEPTED_BODY,
+  runtimeErrorResponse,
+} from "@lambkin/protocol";
+import type { FetchHandler, RequestInfo } from "./platform.ts";
+
+/** What the Runtime API asks of its environment. Each method returns the reply to the runtime. */
+export interface RuntimeApiHost {
+  next(request: Request): Promise<Response> | Response;
+  response(requestId: string, request: Request, info: RequestInfo, streaming: boolean): Promise<Response> | Response;
+  error(requestId: string, request: Request): Promise<Response> | Response;
+  initError(request: Request): Promise<Response> | Response;
+}
+
+/** The `202 {"status":"OK"}` reply to an accepted post. */
+export const accepted = (): Response =>
+  new Response(RUNTIME_ACCEPTED_BODY, { status: 202, headers: { "content-type": "application/json" } });
+
+export const invalidRequestId = (requestId: string): Response =>
+  runtimeErrorResponse(400, "InvalidRequestID", `Invalid request ID: "${requestId}"`);
+
+export const invalidStateTransition = (message: string): Response =>
+  runtimeErrorResponse(403, "InvalidStateTransition", message);
+
+export const entityTooLarge = (): Response =>
+  runtimeErrorResponse(
+    413,
+    "RequestEntityTooLarge",
+    `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+  );
+
+export function createRuntimeApi(host: RuntimeApiHost): FetchHandler {
+  return (request, info) => {
+    const url = request.url;
+    // The pathname without building a URL object: the path starts after "http://host:port".
+    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+    const queryAt = url.indexOf("?", pathStart);
+    const pathname = url.slice(pathStart, queryAt < 0 ? undefined : queryAt);
+    const route = matchRuntimeRoute(request.method, pathname);
+    if (!route) {
+      return runtimeErrorResponse(404, "NotFound", `No Runtime API route for ${request.method} ${pathname}`);
+    }
+    switch (route.kind) {
+      case "next":
+        return host.next(request);
+      case "response": {
+        const mode = request.headers.get(H_RESPONSE_MODE);
+        if (mode !== null && mode.toLowerCase() !== "streaming") {
+          return runtimeErrorResponse(
+            400,
+            "InvalidFunctionResponseMode",
+            `Lambda-Runtime-Function-Response-Mode must be "streaming" when present, got "${mode}"`,
+          );
+        }
+        return host.response(route.requestId, request, info, mode !== null);
+      }
+      case "error":
+        return host.error(route.requestId, request);
+      case "init-error":
+        return host.initError(request);
+    }
+  };
+}
+
+/** Reads a whole body, or returns undefined as soon as it exceeds `limit` bytes. */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array | undefined> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) {
+    // Drain in the background so the connection stays usable for the runtime's next call.
+    request.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!request.body) return new Uint8Array(0);
+  if (declared !== null) return new Uint8Array(await request.arrayBuffer());
+  // Chunked: count as it arrives, so an endless body cannot fill memory.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

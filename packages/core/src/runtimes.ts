@@ -1,0 +1,109 @@
+/**
+ * How an environment's process is started: the command line for each runtime kind, and the exact
+ * environment a runtime sees (PROTOCOL.md §2) — Lambda's variables, the function's own, and only
+ * PATH, HOME, LD_LIBRARY_PATH and the AWS credentials of the host.
+ */
+import { functionArn as _arn, LATEST, logGroupName } from "@lambkin/protocol";
+import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
+import type { Platform } from "./platform.ts";
+
+/** The programs that run `node`/`bun`/`deno` functions, and the runtime client they run. */
+export interface EngineCommands {
+  node: string[];
+  bun: string[];
+  deno: string[];
+  /** Absolute path of `@lambkin/client`'s runtime entry (`dist/runtime.js`). */
+  client: string;
+}
+
+function resolveFile(specifier: string): string | undefined {
+  try {
+    const url = import.meta.resolve(specifier);
+    return url.startsWith("file:") ? decodeURIComponent(new URL(url).pathname) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const dirname = (path: string) => path.slice(0, path.lastIndexOf("/"));
+
+/**
+ * Finds each engine: the one hosting lambkin runs its own binary; the others come from the
+ * workspace's `bun` and `deno` npm packages, falling back to the PATH.
+ */
+export function defaultEngineCommands(platform: Platform): EngineCommands {
+  const self = (name: string) => (platform.name === name ? platform.execPath : undefined);
+  const bunPkg = resolveFile("bun/package.json");
+  const denoPkg = resolveFile("deno/package.json");
+  const client = resolveFile("@lambkin/client/runtime");
+  if (!client) throw new Error("cannot find @lambkin/client's runtime entry: is @lambkin/client installed and built?");
+  return {
+    node: [self("node") ?? "node"],
+    bun: [self("bun") ?? (bunPkg ? `${dirname(bunPkg)}/bin/bun.exe` : "bun")],
+    deno: [self("deno") ?? (denoPkg ? `${dirname(denoPkg)}/deno` : "deno"), "run", "-A"],
+    client,
+  };
+}
+
+export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): string[] {
+  switch (fn.runtime) {
+    case "node":
+    case "bun":
+    case "deno":
+      return [...engines[fn.runtime], engines.client];
+    case "provided": {
+      const [program, ...args] = fn.command;
+      // A relative program is relative to the code folder, as Lambda runs /var/task/bootstrap.
+      const resolved = program!.includes("/") && !program!.startsWith("/") ? `${fn.codeDir}/${program}` : program!;
+      return [resolved, ...args];
+    }
+  }
+}
+
+const HOST_VARIABLES = ["PATH", "HOME", "LD_LIBRARY_PATH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+
+/** The complete environment of one runtime process. */
+export function runtimeEnvironment(
+  fn: ResolvedFunction,
+  config: ResolvedConfig,
+  platform: Platform,
+  engines: EngineCommands,
+  runtimeApi: string,
+  logStreamName: string,
+): Record<string, string> {
+  const env: Record<string, string> = { ...fn.environment };
+  for (const name of HOST_VARIABLES) {
+    const value = platform.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  env.PATH ??= "/usr/local/bin:/usr/bin:/bin";
+  Object.assign(env, {
+    AWS_LAMBDA_RUNTIME_API: runtimeApi,
+    LAMBDA_TASK_ROOT: fn.codeDir,
+    LAMBDA_RUNTIME_DIR: dirname(dirname(engines.client)),
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: LATEST,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_LOG_GROUP_NAME: logGroupName(fn.name),
+    AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_REGION: config.region,
+    AWS_DEFAULT_REGION: config.region,
+    TZ: ":UTC",
+    LANG: "en_US.UTF-8",
+    NODE_PATH: `${fn.codeDir}/node_modules`,
+    AWS_LAMBDA_LOG_FORMAT: fn.logFormat,
+  });
+  if (fn.handler !== undefined) env._HANDLER = fn.handler;
+  if (fn.logLevel !== undefined) env.AWS_LAMBDA_LOG_LEVEL = fn.logLevel;
+  if (fn.runtime === "node" && engines.node[0] === platform.execPath) {
+    // Lambda names the managed runtime by Node's major version. It is known when the function
+    // runs on the very node binary hosting lambkin; otherwise the variable is left out, as for
+    // custom runtimes, rather than guessed.
+    env.AWS_EXECUTION_ENV = `AWS_Lambda_nodejs${platform.version.replace(/^v/, "").split(".")[0]}.x`;
+  }
+  return env;
+}
+
+export const functionArnOf = (fn: ResolvedFunction, config: ResolvedConfig, qualifier?: string) =>
+  _arn(config.region, config.accountId, fn.name, qualifier);
