@@ -151,3 +151,4 @@ export function payloadText(output: Pick<InvokeOutput, "payload">): string {
 }
 
 export { InvokeApiError };
+export { decodePayload, type InvokeResponse, type StartConfig, type StartedLambkin, startLambkin } from "./start.ts";

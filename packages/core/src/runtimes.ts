@@ -12,8 +12,8 @@ export interface EngineCommands {
   node: string[];
   bun: string[];
   deno: string[];
-  /** Absolute path of `@lambkin/client`'s runtime entry (`dist/runtime.js`). */
-  client: string;
+  /** Absolute path of `@lambkin/client`'s runtime entry (`dist/runtime.js`); unset when not installed. */
+  client: string | undefined;
 }
 
 function resolveFile(specifier: string): string | undefined {
@@ -36,7 +36,6 @@ export function defaultEngineCommands(platform: Platform): EngineCommands {
   const bunPkg = resolveFile("bun/package.json");
   const denoPkg = resolveFile("deno/package.json");
   const client = resolveFile("@lambkin/client/runtime");
-  if (!client) throw new Error("cannot find @lambkin/client's runtime entry: is @lambkin/client installed and built?");
   return {
     node: [self("node") ?? "node"],
     bun: [self("bun") ?? (bunPkg ? `${dirname(bunPkg)}/bin/bun.exe` : "bun")],
@@ -50,6 +49,9 @@ export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): stri
     case "node":
     case "bun":
     case "deno":
+      if (!engines.client) {
+        throw new Error(`cannot find @lambkin/client's runtime entry to run ${fn.runtime} function "${fn.name}": is @lambkin/client installed?`);
+      }
       return [...engines[fn.runtime], engines.client];
     case "provided": {
       const [program, ...args] = fn.command;
@@ -80,7 +82,7 @@ export function runtimeEnvironment(
   Object.assign(env, {
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
     LAMBDA_TASK_ROOT: fn.codeDir,
-    LAMBDA_RUNTIME_DIR: dirname(dirname(engines.client)),
+    LAMBDA_RUNTIME_DIR: engines.client ? dirname(dirname(engines.client)) : fn.codeDir,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: LATEST,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
