@@ -1,0 +1,543 @@
+// Function URL / API Gateway HTTP API payload format 2.0 (PROTOCOL.md §4): an HTTP request becomes
+// the event a function receives, and what the function returns becomes the HTTP response.
+// Shapes follow AWS's Function URL documentation and events captured from real Function URLs.
+//
+// Choices where AWS documents less than we need, and what we picked:
+// - Request body as text or base64: real Function URLs and HTTP APIs pass the body as text only for
+//   `text/*`, `application/json`, `application/xml` and `application/javascript` (parameters such as
+//   `; charset=utf-8` ignored). Everything else, including a missing Content-Type and
+//   `application/x-www-form-urlencoded`, is base64 with `isBase64Encoded: true`. A body whose bytes
+//   are not valid UTF-8 is base64 whatever its type, so no byte is ever lost.
+// - Function URLs keep the `cookie` header in `headers` and also split it into `cookies`
+//   (API Gateway HTTP APIs drop the header; Function URLs are what lambkin emulates).
+// - `rawPath`, `requestContext.http.path` and `rawQueryString` stay percent-encoded as sent;
+//   `queryStringParameters` are decoded the way HTML forms encode them (`+` is a space).
+// - `accountId` is `anonymous`, as on a Function URL with auth type NONE.
+
+const TEXT_MEDIA_TYPES = new Set(["application/json", "application/xml", "application/javascript"]);
+const JSON_CONTENT_TYPE = "application/json";
+
+/** `requestContext` of a payload 2.0 event. */
+export interface HttpEventV2RequestContext {
+  accountId: string;
+  apiId: string;
+  domainName: string;
+  domainPrefix: string;
+  http: {
+    method: string;
+    path: string;
+    protocol: string;
+    sourceIp: string;
+    userAgent: string;
+  };
+  requestId: string;
+  routeKey: "$default";
+  stage: "$default";
+  /** `27/Nov/2026:10:22:44 +0000` */
+  time: string;
+  /** Epoch milliseconds. */
+  timeEpoch: number;
+}
+
+/** The event a function behind a Function URL receives (payload format 2.0). */
+export interface HttpEventV2 {
+  version: "2.0";
+  routeKey: "$default";
+  rawPath: string;
+  rawQueryString: string;
+  /** Present only when the request carried cookies. */
+  cookies?: string[];
+  headers: Record<string, string>;
+  /** Present only when the request had a query. */
+  queryStringParameters?: Record<string, string>;
+  requestContext: HttpEventV2RequestContext;
+  /** Absent when the request body is empty. */
+  body?: string;
+  isBase64Encoded: boolean;
+}
+
+/** A structured result a function may return to shape its HTTP response. */
+export interface HttpResultV2 {
+  statusCode: number;
+  headers?: Record<string, string | number | boolean>;
+  multiValueHeaders?: Record<string, Array<string | number | boolean>>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/** The JSON prelude of a streamed http-integration response. */
+export interface HttpPrelude {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  cookies?: string[];
+}
+
+/** An HTTP response as plain parts, ready for `new Response` (see {@link toHttpResponse}). */
+export interface HttpResponseParts {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+/**
+ * The function's response cannot be mapped to HTTP. Function URLs then answer
+ * 502 `{"message":"Internal Server Error"}`: see {@link badGatewayResult}.
+ */
+export class HttpResultError extends Error {
+  override name = "HttpResultError";
+  /** The HTTP status the caller answers with. */
+  readonly status = 502;
+}
+
+export interface ToHttpEventOptions {
+  /** The path as sent, percent-encoding intact, with any routing prefix already removed. */
+  rawPath: string;
+  /** The complete request body. */
+  body: Uint8Array;
+  /** Id of this invocation, as the runtime sees it. */
+  requestId: string;
+  /** Peer address; default `127.0.0.1`. */
+  sourceIp?: string;
+  /** Default `anonymous` (auth type NONE). */
+  accountId?: string;
+  /** Default: `domainPrefix`, as on AWS where both are the URL id. */
+  apiId?: string;
+  /** Default: the request URL's host name (no port). */
+  domainName?: string;
+  /** Request time in epoch ms; default `Date.now()`. */
+  now?: number;
+  /**
+   * The request's header lines in arrival order, when the server exposes them (e.g. `node:http`'s
+   * `rawHeaders` as pairs). With them, repeated headers are joined with `,` exactly as AWS does;
+   * without them, the web `Headers` of the request are used, where the engine already joined
+   * repeats (with `, `).
+   */
+  rawHeaders?: ReadonlyArray<readonly [string, string]>;
+}
+
+const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const textEncoder = new TextEncoder();
+
+/** Maps an HTTP request to a payload 2.0 event. */
+export function toHttpEvent(request: Request, opts: ToHttpEventOptions): HttpEventV2 {
+  const url = request.url;
+  const query = url.indexOf("?");
+  let rawQueryString = "";
+  if (query >= 0) {
+    // A server never sees a fragment, but a Request built in code may carry one.
+    const hash = url.indexOf("#", query);
+    rawQueryString = url.slice(query + 1, hash < 0 ? undefined : hash);
+  }
+
+  const headers: Record<string, string> = {};
+  // Each Cookie header line is split on its own: joined with `,` they could not be told apart.
+  const cookies: string[] = [];
+  const addCookies = (line: string) => {
+    for (const part of line.split(";")) {
+      const cookie = part.trim();
+      if (cookie.length > 0) cookies.push(cookie);
+    }
+  };
+  if (opts.rawHeaders) {
+    for (const [name, value] of opts.rawHeaders) {
+      const key = name.toLowerCase();
+      const prior = headers[key];
+      headers[key] = prior === undefined ? value : `${prior},${value}`;
+      if (key === "cookie") addCookies(value);
+    }
+  } else {
+    // Node and Bun join repeated Cookie lines with `; `, which the split handles; Deno joins them
+    // with `, `. Clients send a single line (RFC 6265), and `rawHeaders` settles the rest.
+    for (const [key, value] of request.headers) headers[key] = value;
+    if (headers.cookie !== undefined) addCookies(headers.cookie);
+  }
+
+  const domainName = opts.domainName ?? hostnameOf(url);
+  const dot = domainName.indexOf(".");
+  const domainPrefix = dot < 0 ? domainName : domainName.slice(0, dot);
+  const now = opts.now ?? Date.now();
+
+  let queryStringParameters: Record<string, string> | undefined;
+  if (rawQueryString !== "") {
+    queryStringParameters = {};
+    for (const [key, value] of new URLSearchParams(rawQueryString)) {
+      const prior = queryStringParameters[key];
+      queryStringParameters[key] = prior === undefined ? value : `${prior},${value}`;
+    }
+  }
+
+  let body: string | undefined;
+  let isBase64Encoded = false;
+  if (opts.body.length > 0) {
+    body = isTextContentType(headers["content-type"]) ? decodeUtf8(opts.body) : undefined;
+    if (body === undefined) {
+      body = bytesToBase64(opts.body);
+      isBase64Encoded = true;
+    }
+  }
+
+  // Keys in AWS's order, and optional ones absent rather than undefined, so the JSON the runtime
+  // receives reads like a real event.
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: opts.rawPath,
+    rawQueryString,
+    ...(cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(queryStringParameters ? { queryStringParameters } : {}),
+    requestContext: {
+      accountId: opts.accountId ?? "anonymous",
+      apiId: opts.apiId ?? domainPrefix,
+      domainName,
+      domainPrefix,
+      http: {
+        method: request.method,
+        path: opts.rawPath,
+        protocol: "HTTP/1.1",
+        sourceIp: opts.sourceIp ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: opts.requestId,
+      routeKey: "$default",
+      stage: "$default",
+      time: formatRequestTime(now),
+      timeEpoch: now,
+    },
+    ...(body !== undefined ? { body } : {}),
+    isBase64Encoded,
+  };
+}
+
+/** True when a request body of this Content-Type reaches the function as text (see top of file). */
+export function isTextContentType(contentType: string | null | undefined): boolean {
+  if (!contentType) return false;
+  const semi = contentType.indexOf(";");
+  const media = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  return media.startsWith("text/") || TEXT_MEDIA_TYPES.has(media);
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `requestContext.time`: `27/Nov/2026:10:22:44 +0000` (always UTC). */
+export function formatRequestTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  return (
+    `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
+    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`
+  );
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "localhost";
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return textDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Function result → HTTP response
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Maps what a function returned (its response JSON, parsed) to an HTTP response:
+ * - an object with `statusCode`: that status, `headers`, `multiValueHeaders`, each `cookies` entry
+ *   as its own `set-cookie`, and `body` (base64-decoded when `isBase64Encoded`);
+ * - anything else (a string, number, array, `null`, an object without `statusCode`): 200,
+ *   `content-type: application/json`, body = the value as JSON. So a returned string reaches the
+ *   client JSON-quoted, as AWS documents (`"Hello, world!"` → body `"Hello, world!"` with quotes).
+ *   `undefined` (an empty response) gives an empty body.
+ *
+ * Throws {@link HttpResultError} when the result claims to be structured but is malformed
+ * (`statusCode` not an integer 200–599, a non-string `body`, bad headers or cookies, bad base64);
+ * answer {@link badGatewayResult} then.
+ */
+export function fromHttpResult(result: unknown): HttpResponseParts {
+  if (!isStructured(result)) {
+    const headers = new Headers({ "content-type": JSON_CONTENT_TYPE });
+    const json = result === undefined ? "" : JSON.stringify(result);
+    return { status: 200, headers, body: textEncoder.encode(json) };
+  }
+  const status = checkStatus(result.statusCode, "statusCode");
+  const headers = new Headers();
+  appendHeaders(headers, result.headers, "headers");
+  const multi = result.multiValueHeaders;
+  if (multi !== undefined && multi !== null) {
+    if (typeof multi !== "object" || Array.isArray(multi)) {
+      throw new HttpResultError(`multiValueHeaders must be an object of arrays, got ${describe(multi)}`);
+    }
+    for (const [name, values] of Object.entries(multi)) {
+      if (!Array.isArray(values)) {
+        throw new HttpResultError(`multiValueHeaders["${name}"] must be an array, got ${describe(values)}`);
+      }
+      for (const value of values) appendHeader(headers, name, value, `multiValueHeaders["${name}"]`);
+    }
+  }
+  appendCookies(headers, result.cookies);
+
+  let body: Uint8Array;
+  const raw = result.body;
+  if (raw === undefined || raw === null) {
+    body = new Uint8Array(0);
+  } else if (typeof raw !== "string") {
+    throw new HttpResultError(`body must be a string, got ${describe(raw)}`);
+  } else if (result.isBase64Encoded === true) {
+    body = base64ToBytes(raw, "body");
+  } else {
+    body = textEncoder.encode(raw);
+  }
+  return { status, headers, body };
+}
+
+/** The 502 Function URLs answer when a function failed or returned something unusable. */
+export function badGatewayResult(): HttpResponseParts {
+  return {
+    status: 502,
+    headers: new Headers({ "content-type": JSON_CONTENT_TYPE }),
+    body: textEncoder.encode(BAD_GATEWAY_BODY),
+  };
+}
+
+/** Body of {@link badGatewayResult}. */
+export const BAD_GATEWAY_BODY = '{"message":"Internal Server Error"}';
+
+// Statuses whose responses must not carry a body (`new Response` throws otherwise).
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** Builds a web `Response` from parts, leaving the body out where HTTP forbids one. */
+export function toHttpResponse(parts: HttpResponseParts): Response {
+  const body = NULL_BODY_STATUSES.has(parts.status) ? null : parts.body;
+  return new Response(body as BodyInit | null, { status: parts.status, headers: parts.headers });
+}
+
+type Structured = { statusCode: unknown } & Record<string, unknown>;
+
+function isStructured(value: unknown): value is Structured {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "statusCode" in value;
+}
+
+function checkStatus(value: unknown, what: string): number {
+  // `new Response` only accepts 200–599, and AWS has no way to send an interim 1xx answer.
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 200 || value > 599) {
+    throw new HttpResultError(`${what} must be an integer 200–599, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function appendHeaders(headers: Headers, source: unknown, what: string): void {
+  if (source === undefined || source === null) return;
+  if (typeof source !== "object" || Array.isArray(source)) {
+    throw new HttpResultError(`${what} must be an object of strings, got ${describe(source)}`);
+  }
+  for (const [name, value] of Object.entries(source)) {
+    if (value === null || value === undefined) continue;
+    appendHeader(headers, name, value, `${what}["${name}"]`);
+  }
+}
+
+function appendHeader(headers: Headers, name: string, value: unknown, what: string): void {
+  if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+    throw new HttpResultError(`${what} must be a string, number or boolean, got ${describe(value)}`);
+  }
+  try {
+    headers.append(name, String(value));
+  } catch {
+    throw new HttpResultError(
+      `${what} is not a valid HTTP header: ${JSON.stringify(name)}: ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+function appendCookies(headers: Headers, cookies: unknown): void {
+  if (cookies === undefined || cookies === null) return;
+  if (!Array.isArray(cookies)) {
+    throw new HttpResultError(`cookies must be an array of strings, got ${describe(cookies)}`);
+  }
+  cookies.forEach((cookie, i) => {
+    if (typeof cookie !== "string") {
+      throw new HttpResultError(`cookies[${i}] must be a string, got ${describe(cookie)}`);
+    }
+    appendHeader(headers, "set-cookie", cookie, `cookies[${i}]`);
+  });
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object" && value !== null) return "an object";
+  return String(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming: the http-integration prelude
+// ---------------------------------------------------------------------------------------------
+
+/** Content-Type a streaming runtime posts when its body starts with an {@link HttpPrelude}. */
+export const HTTP_INTEGRATION_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
+
+/** Bytes between the prelude JSON and the response body. */
+export const HTTP_PRELUDE_DELIMITER_BYTES = 8;
+
+// lambkin's own bound (AWS documents none): a prelude is status, headers and cookies, so 1 MiB
+// without the delimiter means the runtime is not sending one.
+const MAX_PRELUDE_BYTES = 1024 * 1024;
+
+/** Encodes a prelude as the runtime sends it: its JSON, then 8 NUL bytes. */
+export function encodeHttpPrelude(prelude: HttpPrelude): Uint8Array {
+  const json = textEncoder.encode(JSON.stringify(prelude));
+  const out = new Uint8Array(json.length + HTTP_PRELUDE_DELIMITER_BYTES);
+  out.set(json, 0);
+  return out;
+}
+
+/** Status and headers of a streamed response from its prelude (status defaults to 200). */
+export function fromHttpPrelude(prelude: HttpPrelude): { status: number; headers: Headers } {
+  const status =
+    prelude.statusCode === undefined ? 200 : checkStatus(prelude.statusCode, "prelude statusCode");
+  const headers = new Headers();
+  appendHeaders(headers, prelude.headers, "prelude headers");
+  appendCookies(headers, prelude.cookies);
+  return { status, headers };
+}
+
+/**
+ * Splits a streamed http-integration body into its prelude and the response body. Feed it the
+ * body chunks as they arrive; the push that completes the prelude returns it (once), and every byte
+ * after the delimiter is returned as body, later chunks untouched (the same `Uint8Array`).
+ *
+ * JSON never contains a raw NUL byte, so the first NUL starts the delimiter; NULs after the eighth
+ * belong to the body. Throws {@link HttpResultError} on a malformed prelude.
+ */
+export class HttpPreludeParser {
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #zeros = 0;
+  #prelude: HttpPrelude | undefined;
+
+  /** The prelude, once it has arrived. */
+  get prelude(): HttpPrelude | undefined {
+    return this.#prelude;
+  }
+
+  push(chunk: Uint8Array): { prelude?: HttpPrelude; body: Uint8Array } {
+    if (this.#prelude !== undefined) return { body: chunk };
+    let at = 0;
+    if (this.#zeros === 0) {
+      const nul = chunk.indexOf(0);
+      const jsonEnd = nul < 0 ? chunk.length : nul;
+      if (jsonEnd > 0) {
+        this.#pendingBytes += jsonEnd;
+        if (this.#pendingBytes > MAX_PRELUDE_BYTES) {
+          throw new HttpResultError(
+            `http-integration prelude exceeds ${MAX_PRELUDE_BYTES} bytes without its 8-NUL delimiter`,
+          );
+        }
+        // Copy: the caller may reuse its chunk buffer before the prelude completes.
+        this.#pending.push(chunk.slice(0, jsonEnd));
+      }
+      if (nul < 0) return { body: chunk.subarray(chunk.length) };
+      at = nul;
+    }
+    while (at < chunk.length && this.#zeros < HTTP_PRELUDE_DELIMITER_BYTES) {
+      if (chunk[at] !== 0) {
+        throw new HttpResultError(
+          `http-integration prelude must be followed by ${HTTP_PRELUDE_DELIMITER_BYTES} NUL bytes, got ${this.#zeros}`,
+        );
+      }
+      this.#zeros++;
+      at++;
+    }
+    if (this.#zeros < HTTP_PRELUDE_DELIMITER_BYTES) return { body: chunk.subarray(chunk.length) };
+    const prelude = parsePrelude(this.#pending, this.#pendingBytes);
+    this.#prelude = prelude;
+    this.#pending = [];
+    return { prelude, body: chunk.subarray(at) };
+  }
+
+  /** Declares the end of the body; throws if the prelude never completed. */
+  end(): HttpPrelude {
+    if (this.#prelude === undefined) {
+      throw new HttpResultError(
+        `http-integration response ended after ${this.#pendingBytes + this.#zeros} bytes, before its prelude and 8-NUL delimiter`,
+      );
+    }
+    return this.#prelude;
+  }
+}
+
+function parsePrelude(parts: Uint8Array[], size: number): HttpPrelude {
+  const bytes = parts.length === 1 ? parts[0]! : new Uint8Array(size);
+  if (parts.length > 1) {
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(textDecoder.decode(bytes));
+  } catch {
+    throw new HttpResultError(`http-integration prelude is not JSON: ${describe(safeText(bytes))}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new HttpResultError(`http-integration prelude must be a JSON object, got ${describe(value)}`);
+  }
+  const prelude = value as HttpPrelude;
+  // Validate now, so a bad prelude fails before any response is started.
+  fromHttpPrelude(prelude);
+  return prelude;
+}
+
+function safeText(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes.subarray(0, 80));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Base64 without Node's Buffer (this package runs on every engine)
+// ---------------------------------------------------------------------------------------------
+
+type WithBase64 = { toBase64?: () => string };
+
+function bytesToBase64(bytes: Uint8Array): string {
+  // Newer engines have a native encoder; the fallback goes through btoa in 32 KiB slices to stay
+  // under argument-count limits.
+  const native = (bytes as Uint8Array & WithBase64).toBase64;
+  if (typeof native === "function") return native.call(bytes);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
+  }
+  return btoa(binary);
+}
+
+// Standard alphabet; padding optional, as most decoders accept. ASCII whitespace is ignored (MIME
+// encoders wrap lines).
+const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function base64ToBytes(text: string, what: string): Uint8Array {
+  const clean = text.replace(/[\t\n\f\r ]+/g, "");
+  if (
+    !BASE64_PATTERN.test(clean) ||
+    clean.length % 4 === 1 ||
+    (clean.includes("=") && clean.length % 4 !== 0)
+  ) {
+    throw new HttpResultError(`${what} is marked isBase64Encoded but is not valid base64: ${describe(text)}`);
+  }
+  const binary = atob(clean);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
