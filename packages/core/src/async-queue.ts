@@ -48,11 +48,26 @@ export class AsyncQueue {
     this.#running.add(run);
   }
 
-  async #run(scheduler: FunctionScheduler, event: AsyncEvent, retries: number, backoffMs: number): Promise<void> {
+  async #run(
+    scheduler: FunctionScheduler,
+    event: AsyncEvent,
+    retries: number,
+    backoffMs: number,
+  ): Promise<void> {
     const fn = scheduler.fn;
     const note = (line: string) =>
-      this.#log({ time: Date.now(), functionName: fn.name, requestId: event.requestId, stream: "platform", line });
-    const invocation = new Invocation({ payload: event.payload, requestId: event.requestId, traceId: event.traceId });
+      this.#log({
+        time: Date.now(),
+        functionName: fn.name,
+        requestId: event.requestId,
+        stream: "platform",
+        line,
+      });
+    const invocation = new Invocation({
+      payload: event.payload,
+      requestId: event.requestId,
+      traceId: event.traceId,
+    });
     try {
       scheduler.submit(invocation);
     } catch (error) {

@@ -122,7 +122,17 @@ export const RESERVED_VARIABLES = new Set([
   "LAMBDA_RUNTIME_DIR",
 ]);
 
-const TOP_KEYS = new Set(["$schema", "port", "urlPort", "host", "region", "accountId", "idleTimeout", "asyncRetryDelays", "functions"]);
+const TOP_KEYS = new Set([
+  "$schema",
+  "port",
+  "urlPort",
+  "host",
+  "region",
+  "accountId",
+  "idleTimeout",
+  "asyncRetryDelays",
+  "functions",
+]);
 const FUNCTION_KEYS = new Set([
   "runtime",
   "codeDir",
@@ -141,7 +151,8 @@ const FUNCTION_KEYS = new Set([
 ]);
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 const show = (v: unknown) => (typeof v === "string" ? `"${v}"` : JSON.stringify(v));
 
 function integer(where: string, value: unknown, min: number, max: number, unit = ""): number {
@@ -167,20 +178,27 @@ export function resolvePath(from: string, to: string): string {
  * Validates `input` and applies defaults. `baseDir` is the folder relative code folders start from
  * (the config file's). Checks that every code folder exists.
  */
-export async function resolveConfig(input: unknown, baseDir: string, platform: Platform): Promise<ResolvedConfig> {
+export async function resolveConfig(
+  input: unknown,
+  baseDir: string,
+  platform: Platform,
+): Promise<ResolvedConfig> {
   if (!isObject(input)) throw new ConfigError(`config must be an object, got ${show(input)}`);
   for (const key of Object.keys(input)) {
-    if (!TOP_KEYS.has(key)) throw new ConfigError(`unknown config key "${key}" (allowed: ${[...TOP_KEYS].slice(1).join(", ")})`);
+    if (!TOP_KEYS.has(key))
+      throw new ConfigError(`unknown config key "${key}" (allowed: ${[...TOP_KEYS].slice(1).join(", ")})`);
   }
   const port = input.port === undefined ? 3001 : integer("port", input.port, 0, 65535);
   const urlPort = input.urlPort === undefined ? 3000 : integer("urlPort", input.urlPort, 0, 65535);
   const text = (key: string, fallback: string) => {
     const v = input[key];
     if (v === undefined) return fallback;
-    if (typeof v !== "string" || v === "") throw new ConfigError(`${key} must be a non-empty string, got ${show(v)}`);
+    if (typeof v !== "string" || v === "")
+      throw new ConfigError(`${key} must be a non-empty string, got ${show(v)}`);
     return v;
   };
-  const idleTimeout = input.idleTimeout === undefined ? 300 : integer("idleTimeout", input.idleTimeout, 1, 86_400, " seconds");
+  const idleTimeout =
+    input.idleTimeout === undefined ? 300 : integer("idleTimeout", input.idleTimeout, 1, 86_400, " seconds");
   let asyncRetryDelays = [60, 120];
   if (input.asyncRetryDelays !== undefined) {
     const v = input.asyncRetryDelays;
@@ -190,7 +208,9 @@ export async function resolveConfig(input: unknown, baseDir: string, platform: P
     asyncRetryDelays = v as number[];
   }
   if (!isObject(input.functions)) {
-    throw new ConfigError(`functions must be an object of function name → settings, got ${show(input.functions)}`);
+    throw new ConfigError(
+      `functions must be an object of function name → settings, got ${show(input.functions)}`,
+    );
   }
   const functions = new Map<string, ResolvedFunction>();
   for (const [name, fn] of Object.entries(input.functions)) {
@@ -208,21 +228,29 @@ export async function resolveConfig(input: unknown, baseDir: string, platform: P
   };
 }
 
-async function resolveFunction(name: string, fn: unknown, baseDir: string, platform: Platform): Promise<ResolvedFunction> {
+async function resolveFunction(
+  name: string,
+  fn: unknown,
+  baseDir: string,
+  platform: Platform,
+): Promise<ResolvedFunction> {
   const at = `functions.${name}`;
   if (!isValidFunctionName(name)) {
     throw new ConfigError(`${at}: a function name must be 1–64 letters, digits, "-" or "_", got "${name}"`);
   }
   if (!isObject(fn)) throw new ConfigError(`${at} must be an object, got ${show(fn)}`);
   for (const key of Object.keys(fn)) {
-    if (!FUNCTION_KEYS.has(key)) throw new ConfigError(`${at}: unknown key "${key}" (allowed: ${[...FUNCTION_KEYS].join(", ")})`);
+    if (!FUNCTION_KEYS.has(key))
+      throw new ConfigError(`${at}: unknown key "${key}" (allowed: ${[...FUNCTION_KEYS].join(", ")})`);
   }
   const runtime = fn.runtime;
   if (typeof runtime !== "string" || !RUNTIMES.includes(runtime as RuntimeName)) {
     throw new ConfigError(`${at}.runtime must be one of ${RUNTIMES.join(", ")}, got ${show(runtime)}`);
   }
   if (typeof fn.codeDir !== "string" || fn.codeDir === "") {
-    throw new ConfigError(`${at}.codeDir must be the path of the function's code folder, got ${show(fn.codeDir)}`);
+    throw new ConfigError(
+      `${at}.codeDir must be the path of the function's code folder, got ${show(fn.codeDir)}`,
+    );
   }
   const codeDir = resolvePath(baseDir, fn.codeDir);
   const info = await platform.stat(codeDir);
@@ -231,7 +259,9 @@ async function resolveFunction(name: string, fn: unknown, baseDir: string, platf
   let handler: string | undefined;
   if (fn.handler !== undefined || runtime !== "provided") {
     if (typeof fn.handler !== "string") {
-      throw new ConfigError(`${at}.handler is required for runtime "${runtime}" (e.g. "index.handler"), got ${show(fn.handler)}`);
+      throw new ConfigError(
+        `${at}.handler is required for runtime "${runtime}" (e.g. "index.handler"), got ${show(fn.handler)}`,
+      );
     }
     try {
       parseHandler(fn.handler);
@@ -243,24 +273,38 @@ async function resolveFunction(name: string, fn: unknown, baseDir: string, platf
   }
   let command = ["./bootstrap"];
   if (fn.command !== undefined) {
-    if (runtime !== "provided") throw new ConfigError(`${at}.command applies to runtime "provided" only (this function is "${runtime}")`);
-    if (!Array.isArray(fn.command) || fn.command.length === 0 || fn.command.some((a) => typeof a !== "string" || a === "")) {
-      throw new ConfigError(`${at}.command must be a non-empty list of strings (program, then arguments), got ${show(fn.command)}`);
+    if (runtime !== "provided")
+      throw new ConfigError(
+        `${at}.command applies to runtime "provided" only (this function is "${runtime}")`,
+      );
+    if (
+      !Array.isArray(fn.command) ||
+      fn.command.length === 0 ||
+      fn.command.some((a) => typeof a !== "string" || a === "")
+    ) {
+      throw new ConfigError(
+        `${at}.command must be a non-empty list of strings (program, then arguments), got ${show(fn.command)}`,
+      );
     }
     command = fn.command as string[];
   }
   const environment: Record<string, string> = {};
   if (fn.environment !== undefined) {
-    if (!isObject(fn.environment)) throw new ConfigError(`${at}.environment must be an object of strings, got ${show(fn.environment)}`);
+    if (!isObject(fn.environment))
+      throw new ConfigError(`${at}.environment must be an object of strings, got ${show(fn.environment)}`);
     for (const [key, value] of Object.entries(fn.environment)) {
-      if (!/^[a-zA-Z]\w*$/.test(key)) throw new ConfigError(`${at}.environment: "${key}" is not a valid variable name`);
-      if (RESERVED_VARIABLES.has(key)) throw new ConfigError(`${at}.environment.${key} is reserved by Lambda and cannot be set`);
-      if (typeof value !== "string") throw new ConfigError(`${at}.environment.${key} must be a string, got ${show(value)}`);
+      if (!/^[a-zA-Z]\w*$/.test(key))
+        throw new ConfigError(`${at}.environment: "${key}" is not a valid variable name`);
+      if (RESERVED_VARIABLES.has(key))
+        throw new ConfigError(`${at}.environment.${key} is reserved by Lambda and cannot be set`);
+      if (typeof value !== "string")
+        throw new ConfigError(`${at}.environment.${key} must be a string, got ${show(value)}`);
       environment[key] = value;
     }
   }
   const logFormat = fn.logFormat ?? "Text";
-  if (logFormat !== "Text" && logFormat !== "JSON") throw new ConfigError(`${at}.logFormat must be "Text" or "JSON", got ${show(logFormat)}`);
+  if (logFormat !== "Text" && logFormat !== "JSON")
+    throw new ConfigError(`${at}.logFormat must be "Text" or "JSON", got ${show(logFormat)}`);
   if (fn.logLevel !== undefined && !LOG_LEVELS.includes(fn.logLevel as string)) {
     throw new ConfigError(`${at}.logLevel must be one of ${LOG_LEVELS.join(", ")}, got ${show(fn.logLevel)}`);
   }
@@ -273,9 +317,14 @@ async function resolveFunction(name: string, fn: unknown, baseDir: string, platf
     codeDir,
     handler,
     command,
-    timeout: fn.timeout === undefined ? DEFAULT_TIMEOUT_S : integer(`${at}.timeout`, fn.timeout, MIN_TIMEOUT_S, MAX_TIMEOUT_S, " seconds"),
+    timeout:
+      fn.timeout === undefined
+        ? DEFAULT_TIMEOUT_S
+        : integer(`${at}.timeout`, fn.timeout, MIN_TIMEOUT_S, MAX_TIMEOUT_S, " seconds"),
     memorySize:
-      fn.memorySize === undefined ? DEFAULT_MEMORY_MB : integer(`${at}.memorySize`, fn.memorySize, MIN_MEMORY_MB, MAX_MEMORY_MB, " MB"),
+      fn.memorySize === undefined
+        ? DEFAULT_MEMORY_MB
+        : integer(`${at}.memorySize`, fn.memorySize, MIN_MEMORY_MB, MAX_MEMORY_MB, " MB"),
     concurrency: fn.concurrency === undefined ? 10 : integer(`${at}.concurrency`, fn.concurrency, 1, 1000),
     queueSize: fn.queueSize === undefined ? 100 : integer(`${at}.queueSize`, fn.queueSize, 0, 100_000),
     environment,
@@ -283,7 +332,9 @@ async function resolveFunction(name: string, fn: unknown, baseDir: string, platf
     logLevel: fn.logLevel as string | undefined,
     description: (fn.description as string | undefined) ?? "",
     maximumRetryAttempts:
-      fn.maximumRetryAttempts === undefined ? 2 : integer(`${at}.maximumRetryAttempts`, fn.maximumRetryAttempts, 0, 2),
+      fn.maximumRetryAttempts === undefined
+        ? 2
+        : integer(`${at}.maximumRetryAttempts`, fn.maximumRetryAttempts, 0, 2),
     maximumEventAgeInSeconds:
       fn.maximumEventAgeInSeconds === undefined
         ? 21_600

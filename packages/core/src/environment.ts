@@ -121,14 +121,19 @@ export class Environment implements RuntimeApiHost {
   /** Opens the Runtime API listener and starts the runtime process. */
   async start(): Promise<void> {
     const { platform, config, engines } = this.#ctx;
-    this.#server = await platform.serve(createRuntimeApi(this), { hostname: "127.0.0.1", port: 0, trailers: true });
+    this.#server = await platform.serve(createRuntimeApi(this), {
+      hostname: "127.0.0.1",
+      port: 0,
+      trailers: true,
+    });
     if (this.state === "stopped") {
       await this.#server.close();
       return;
     }
     const runtimeApi = `127.0.0.1:${this.#server.port}`;
     const argv = runtimeArgv(this.#fn, engines);
-    const entrypointProblem = this.#fn.runtime === "provided" ? await this.#checkEntrypoint(argv[0]!) : undefined;
+    const entrypointProblem =
+      this.#fn.runtime === "provided" ? await this.#checkEntrypoint(argv[0]!) : undefined;
     if (entrypointProblem) {
       this.#platformLine(`Runtime.InvalidEntrypoint: ${entrypointProblem}`);
       this.#initFailure = (requestId) => ({
@@ -152,7 +157,8 @@ export class Environment implements RuntimeApiHost {
   /** Hands an invocation to the runtime waiting in `next`. Only valid while idle. */
   dispatch(invocation: Invocation): void {
     const respond = this.#pendingNext;
-    if (this.state !== "idle" || !respond) throw new Error(`environment ${this.id} cannot take an invocation while ${this.state}`);
+    if (this.state !== "idle" || !respond)
+      throw new Error(`environment ${this.id} cannot take an invocation while ${this.state}`);
     this.#pendingNext = undefined;
     this.state = "busy";
     this.current = invocation;
@@ -184,7 +190,8 @@ export class Environment implements RuntimeApiHost {
    */
   failWaiting(invocation: Invocation, failure: FunctionError): void {
     invocation.startedAt = performance.now();
-    if (this.#initDurationMs === undefined && this.#spawnedAt > 0) this.#initDurationMs = invocation.startedAt - this.#spawnedAt;
+    if (this.#initDurationMs === undefined && this.#spawnedAt > 0)
+      this.#initDurationMs = invocation.startedAt - this.#spawnedAt;
     this.#platformLine(
       this.#fn.logFormat === "JSON" ? startRecord(invocation.requestId) : startLine(invocation.requestId),
       invocation,
@@ -250,7 +257,12 @@ export class Environment implements RuntimeApiHost {
     return parked;
   }
 
-  async response(requestId: string, request: Request, info: RequestInfo, streaming: boolean): Promise<Response> {
+  async response(
+    requestId: string,
+    request: Request,
+    info: RequestInfo,
+    streaming: boolean,
+  ): Promise<Response> {
     const invocation = this.#answerable(requestId);
     if (invocation instanceof Response) return invocation;
     this.#answered = true;
@@ -315,7 +327,12 @@ export class Environment implements RuntimeApiHost {
    * Relays a streamed response to the caller as it arrives. The runtime's request ends only after
    * the caller has taken every byte; trailers then say whether the stream failed mid-way.
    */
-  #relayStream(invocation: Invocation, request: Request, info: RequestInfo, contentType: string): Promise<Response> {
+  #relayStream(
+    invocation: Invocation,
+    request: Request,
+    info: RequestInfo,
+    contentType: string,
+  ): Promise<Response> {
     let size = 0;
     let resolveCompletion!: (error: FunctionError | undefined) => void;
     const completion = new Promise<FunctionError | undefined>((resolve) => {
@@ -393,7 +410,10 @@ export class Environment implements RuntimeApiHost {
     const status = failure?.platform;
     this.#platformLine(
       this.#fn.logFormat === "JSON"
-        ? runtimeDoneRecord(invocation.requestId, status === "timeout" ? "timeout" : status ? "failure" : "success")
+        ? runtimeDoneRecord(
+            invocation.requestId,
+            status === "timeout" ? "timeout" : status ? "failure" : "success",
+          )
         : endLine(invocation.requestId),
       invocation,
     );
@@ -408,7 +428,10 @@ export class Environment implements RuntimeApiHost {
         status,
         errorType: status === "error" ? failure?.errorType : undefined,
       };
-      this.#platformLine(this.#fn.logFormat === "JSON" ? reportRecord(fields) : reportLine(fields), invocation);
+      this.#platformLine(
+        this.#fn.logFormat === "JSON" ? reportRecord(fields) : reportLine(fields),
+        invocation,
+      );
       invocation.markReported();
     };
     if (pid === undefined) report(undefined);
@@ -488,7 +511,13 @@ export class Environment implements RuntimeApiHost {
   #runtimeLine(stream: "stdout" | "stderr", line: string): void {
     const invocation = this.current;
     invocation?.logTail?.push(line);
-    this.#ctx.log({ time: Date.now(), functionName: this.#fn.name, requestId: invocation?.requestId, stream, line });
+    this.#ctx.log({
+      time: Date.now(),
+      functionName: this.#fn.name,
+      requestId: invocation?.requestId,
+      stream,
+      line,
+    });
   }
 
   #platformLine(line: string, invocation: Invocation | undefined = this.current): void {

@@ -19,12 +19,12 @@ export {
   ConfigError,
   type FunctionConfig,
   type LambkinConfig,
+  RESERVED_VARIABLES,
   type ResolvedConfig,
   type ResolvedFunction,
-  RESERVED_VARIABLES,
+  type RuntimeName,
   resolveConfig,
   resolvePath,
-  type RuntimeName,
 } from "./config.ts";
 export type { FunctionError, Outcome } from "./invocation.ts";
 export type { InvokeResult } from "./invoke.ts";
@@ -74,7 +74,11 @@ export interface Lambkin {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export async function createLambkin(input: LambkinConfig, platform: Platform, options: LambkinOptions = {}): Promise<Lambkin> {
+export async function createLambkin(
+  input: LambkinConfig,
+  platform: Platform,
+  options: LambkinOptions = {},
+): Promise<Lambkin> {
   const config = await resolveConfig(input, options.baseDir ?? platform.cwd(), platform);
   const log = options.log ?? consoleSink;
   const engines = options.engines ?? defaultEngineCommands(platform);
@@ -103,7 +107,9 @@ export async function createLambkin(input: LambkinConfig, platform: Platform, op
       const scheduler = schedulerFor(schedulers, functionName, arnOf);
       const type = opts.invocationType ?? "RequestResponse";
       const bytes = validatePayload(
-        payload instanceof Uint8Array ? payload : encoder.encode(typeof payload === "string" ? payload : JSON.stringify(payload)),
+        payload instanceof Uint8Array
+          ? payload
+          : encoder.encode(typeof payload === "string" ? payload : JSON.stringify(payload)),
         type,
         MAX_ASYNC_PAYLOAD_BYTES,
       );
@@ -113,7 +119,11 @@ export async function createLambkin(input: LambkinConfig, platform: Platform, op
         clientContext: opts.clientContext === undefined ? undefined : JSON.stringify(opts.clientContext),
       });
       if (type === "Event") {
-        asyncQueue.enqueue(scheduler, { requestId: invocation.requestId, payload: bytes, receivedAt: invocation.receivedAt });
+        asyncQueue.enqueue(scheduler, {
+          requestId: invocation.requestId,
+          payload: bytes,
+          receivedAt: invocation.receivedAt,
+        });
         return { statusCode: 202, requestId: invocation.requestId, payload: new Uint8Array(0) };
       }
       const result = await invokeBuffered(scheduler, invocation, opts.tail ?? false);
@@ -150,5 +160,11 @@ export function payloadText(output: Pick<InvokeOutput, "payload">): string {
   return decoder.decode(output.payload);
 }
 
+export {
+  decodePayload,
+  type InvokeResponse,
+  type StartConfig,
+  type StartedLambkin,
+  startLambkin,
+} from "./start.ts";
 export { InvokeApiError };
-export { decodePayload, type InvokeResponse, type StartConfig, type StartedLambkin, startLambkin } from "./start.ts";

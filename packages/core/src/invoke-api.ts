@@ -49,7 +49,8 @@ export interface InvokeApiContext {
 const RETRY_MEMORY_MS = 5 * 60_000;
 
 export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
-  const arnOf = (name: string, qualifier?: string) => functionArnOf({ name } as ResolvedFunction, ctx.config, qualifier);
+  const arnOf = (name: string, qualifier?: string) =>
+    functionArnOf({ name } as ResolvedFunction, ctx.config, qualifier);
   /**
    * The AWS CLI retries an invoke whose answer it did not read in time (its read timeout is 60 s)
    * with the same `amz-sdk-invocation-id`. A retry joins the invocation already running — or
@@ -67,12 +68,16 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     const limit = type === "Event" ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
     const body = await readBody(request, limit);
     if (body === undefined) {
-      throw new InvokeApiError("RequestTooLargeException", `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+      throw new InvokeApiError(
+        "RequestTooLargeException",
+        `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+      );
     }
     const payload = validatePayload(body, type, MAX_ASYNC_PAYLOAD_BYTES);
     const traceHeader = request.headers.get(H_AMZN_TRACE_ID) ?? undefined;
 
-    if (type === "DryRun") return new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST } });
+    if (type === "DryRun")
+      return new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST } });
     if (type === "Event") {
       const invocation = new Invocation({ payload, traceId: traceHeader });
       // Throttles and errors of the event itself are retried by the queue, never told to the caller.
@@ -101,7 +106,10 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
         calls.set(key, running);
         const forget = () => setTimeout(() => calls.delete(key), RETRY_MEMORY_MS);
         // A throttle is not remembered: the retry of a 429 must try again.
-        running.then((r) => unref(forget()), () => calls.delete(key));
+        running.then(
+          () => unref(forget()),
+          () => calls.delete(key),
+        );
       }
     }
     const result = await running;
@@ -141,11 +149,16 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
         }
         case "get-function-configuration": {
           const ref = parseFunctionName(route.functionName, url.searchParams.get("Qualifier"));
-          return Response.json(configuration(schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier).fn));
+          return Response.json(
+            configuration(schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier).fn),
+          );
         }
         case "invoke-stream":
           // Served by the streaming front (see index.ts); reaching here means it is not wired.
-          throw new InvokeApiError("ServiceException", "InvokeWithResponseStream is not available on this listener");
+          throw new InvokeApiError(
+            "ServiceException",
+            "InvokeWithResponseStream is not available on this listener",
+          );
         default:
           return Response.json(
             { Type: "User", message: `No such operation: ${request.method} ${url.pathname}` },
@@ -155,7 +168,10 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     } catch (error) {
       if (error instanceof InvokeApiError) return invokeErrorResponse(error);
       return invokeErrorResponse(
-        new InvokeApiError("ServiceException", `lambkin failed to serve the request: ${error instanceof Error ? error.message : String(error)}`),
+        new InvokeApiError(
+          "ServiceException",
+          `lambkin failed to serve the request: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
     }
   };
@@ -165,10 +181,19 @@ function unref(timer: ReturnType<typeof setTimeout>): void {
   (timer as { unref?: () => void }).unref?.();
 }
 
-const RUNTIME_IDS: Record<string, string> = { node: "nodejs20.x", bun: "provided.al2023", deno: "provided.al2023", provided: "provided.al2023" };
+const RUNTIME_IDS: Record<string, string> = {
+  node: "nodejs20.x",
+  bun: "provided.al2023",
+  deno: "provided.al2023",
+  provided: "provided.al2023",
+};
 
 /** What ListFunctions and GetFunction report for `fn`. */
-export function functionConfiguration(fn: ResolvedFunction, config: ResolvedConfig, startedAt: Date): FunctionConfiguration {
+export function functionConfiguration(
+  fn: ResolvedFunction,
+  config: ResolvedConfig,
+  startedAt: Date,
+): FunctionConfiguration {
   const out: FunctionConfiguration = {
     FunctionName: fn.name,
     FunctionArn: functionArnOf(fn, config),

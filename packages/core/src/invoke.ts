@@ -2,7 +2,7 @@
  * Running one invocation to its end and turning its outcome into what the Invoke API returns.
  * Shared by the HTTP front (invoke-api.ts), the programmatic `invoke()` and the async queue.
  */
-import { InvokeApiError, MAX_SYNC_PAYLOAD_BYTES, notFound, type InvocationType } from "@lambkin/protocol";
+import { type InvocationType, InvokeApiError, MAX_SYNC_PAYLOAD_BYTES, notFound } from "@lambkin/protocol";
 import type { FunctionError, Invocation } from "./invocation.ts";
 import { tailLogResult } from "./logs.ts";
 import type { FunctionScheduler } from "./scheduler.ts";
@@ -27,14 +27,18 @@ export function schedulerFor(
 ): FunctionScheduler {
   const scheduler = schedulers.get(name);
   // Only $LATEST exists locally: a version or alias qualifier names nothing lambkin has.
-  if (!scheduler || (qualifier !== undefined && qualifier !== "$LATEST")) throw notFound(arnOf(name, qualifier));
+  if (!scheduler || (qualifier !== undefined && qualifier !== "$LATEST"))
+    throw notFound(arnOf(name, qualifier));
   return scheduler;
 }
 
 const encoder = new TextEncoder();
 
 /** Reads a stream to its end, failing once it exceeds `limit` bytes. */
-export async function collect(stream: ReadableStream<Uint8Array>, limit = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
+export async function collect(
+  stream: ReadableStream<Uint8Array>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {

@@ -29,7 +29,10 @@ export const silentSink: LogSink = () => {};
  * Reads a byte stream to its end and calls `onLine` for each line (without its `\n` or `\r\n`).
  * A last line without a newline is delivered when the stream ends.
  */
-export async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+export async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
   const decoder = new TextDecoder();
   let pending = "";
   const reader = stream.getReader();

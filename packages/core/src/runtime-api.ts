@@ -15,7 +15,12 @@ import type { FetchHandler, RequestInfo } from "./platform.ts";
 /** What the Runtime API asks of its environment. Each method returns the reply to the runtime. */
 export interface RuntimeApiHost {
   next(request: Request): Promise<Response> | Response;
-  response(requestId: string, request: Request, info: RequestInfo, streaming: boolean): Promise<Response> | Response;
+  response(
+    requestId: string,
+    request: Request,
+    info: RequestInfo,
+    streaming: boolean,
+  ): Promise<Response> | Response;
   error(requestId: string, request: Request): Promise<Response> | Response;
   initError(request: Request): Promise<Response> | Response;
 }

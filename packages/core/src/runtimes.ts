@@ -50,19 +50,29 @@ export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): stri
     case "bun":
     case "deno":
       if (!engines.client) {
-        throw new Error(`cannot find @lambkin/client's runtime entry to run ${fn.runtime} function "${fn.name}": is @lambkin/client installed?`);
+        throw new Error(
+          `cannot find @lambkin/client's runtime entry to run ${fn.runtime} function "${fn.name}": is @lambkin/client installed?`,
+        );
       }
       return [...engines[fn.runtime], engines.client];
     case "provided": {
       const [program, ...args] = fn.command;
       // A relative program is relative to the code folder, as Lambda runs /var/task/bootstrap.
-      const resolved = program!.includes("/") && !program!.startsWith("/") ? `${fn.codeDir}/${program}` : program!;
+      const resolved =
+        program!.includes("/") && !program!.startsWith("/") ? `${fn.codeDir}/${program}` : program!;
       return [resolved, ...args];
     }
   }
 }
 
-const HOST_VARIABLES = ["PATH", "HOME", "LD_LIBRARY_PATH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+const HOST_VARIABLES = [
+  "PATH",
+  "HOME",
+  "LD_LIBRARY_PATH",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+];
 
 /** The complete environment of one runtime process. */
 export function runtimeEnvironment(

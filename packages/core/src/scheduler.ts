@@ -56,7 +56,10 @@ export class FunctionScheduler {
         return;
       }
     }
-    if (this.#queue.length - this.#starting >= this.fn.queueSize && this.#environments.size >= this.fn.concurrency) {
+    if (
+      this.#queue.length - this.#starting >= this.fn.queueSize &&
+      this.#environments.size >= this.fn.concurrency
+    ) {
       throw tooManyRequests();
     }
     this.#queue.push(invocation);

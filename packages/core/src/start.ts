@@ -2,8 +2,9 @@
  * `start(config)`: the programmatic API every adapter exports (`@lambkin/node`, `/bun`, `/deno`),
  * for users' own tests: lambkin listening, and an `invoke` that returns the result decoded.
  */
-import { createLambkin, type InvokeOptions, type Lambkin, type LambkinOptions } from "./index.ts";
+
 import type { LambkinConfig } from "./config.ts";
+import { createLambkin, type InvokeOptions, type Lambkin, type LambkinOptions } from "./index.ts";
 import type { Platform } from "./platform.ts";
 
 export interface InvokeResponse {
@@ -45,7 +46,11 @@ export function decodePayload(body: Uint8Array): unknown {
   }
 }
 
-export async function startLambkin(config: StartConfig, platform: Platform, options?: LambkinOptions): Promise<StartedLambkin> {
+export async function startLambkin(
+  config: StartConfig,
+  platform: Platform,
+  options?: LambkinOptions,
+): Promise<StartedLambkin> {
   const lambkin = await createLambkin(config, platform, options);
   let listening: { url: string; port: number };
   try {

@@ -19,7 +19,11 @@ export type RuntimeApiErrorType =
   | "NotFound";
 
 /** A Runtime API error reply: `{"errorMessage","errorType"}` with the status AWS uses. */
-export function runtimeErrorResponse(status: number, errorType: RuntimeApiErrorType, errorMessage: string): Response {
+export function runtimeErrorResponse(
+  status: number,
+  errorType: RuntimeApiErrorType,
+  errorMessage: string,
+): Response {
   return new Response(JSON.stringify({ errorMessage, errorType }), { status, headers: JSON_HEADERS });
 }
 
@@ -76,7 +80,11 @@ export function invokeErrorResponse(error: InvokeApiError, requestId?: string): 
     ...error.extra.headers,
   };
   if (requestId) headers["x-amzn-requestid"] = requestId;
-  const body = { ...error.extra.body, Type: error.status >= 500 ? "Service" : "User", message: error.message };
+  const body = {
+    ...error.extra.body,
+    Type: error.status >= 500 ? "Service" : "User",
+    message: error.message,
+  };
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 
@@ -117,7 +125,10 @@ export function exitReason(exit: { code: number | null; signal: string | null })
 }
 
 /** `Runtime.ExitError`: the runtime process ended while an invoke was in flight (or before init). */
-export function exitErrorBody(requestId: string, exit: { code: number | null; signal: string | null }): string {
+export function exitErrorBody(
+  requestId: string,
+  exit: { code: number | null; signal: string | null },
+): string {
   return errorJson("Runtime.ExitError", `RequestId: ${requestId} Error: ${exitReason(exit)}`);
 }
 

@@ -39,7 +39,8 @@ export function reportLine(f: ReportFields): string {
     `\tMax Memory Used: ${Math.round(f.maxMemoryUsedMB)} MB`;
   if (f.initDurationMs !== undefined) line += `\tInit Duration: ${f.initDurationMs.toFixed(2)} ms`;
   if (f.status === "timeout") line += "\tStatus: timeout";
-  else if (f.status === "error") line += `\tStatus: error${f.errorType ? `\tError Type: ${f.errorType}` : ""}`;
+  else if (f.status === "error")
+    line += `\tStatus: error${f.errorType ? `\tError Type: ${f.errorType}` : ""}`;
   return line;
 }
 
@@ -56,7 +57,11 @@ export function runtimeDoneRecord(
   status: "success" | "error" | "timeout" | "failure" = "success",
   time: Date = new Date(),
 ): string {
-  return JSON.stringify({ time: time.toISOString(), type: "platform.runtimeDone", record: { requestId, status } });
+  return JSON.stringify({
+    time: time.toISOString(),
+    type: "platform.runtimeDone",
+    record: { requestId, status },
+  });
 }
 
 /** `{"time","type":"platform.report","record":{"requestId","metrics":{…},"status"}}` */

@@ -43,7 +43,10 @@ export function parseFunctionName(raw: string, queryQualifier?: string | null): 
   else if (partial) ref = { accountId: partial[1], name: partial[2]!, qualifier: partial[3] };
   else {
     const parts = decoded.split(":");
-    if (parts.length > 2) throw invalid(`1 validation error detected: Value '${decoded}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+    if (parts.length > 2)
+      throw invalid(
+        `1 validation error detected: Value '${decoded}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
+      );
     ref = { name: parts[0]!, qualifier: parts[1] };
   }
   if (!NAME.test(ref.name)) {
@@ -62,7 +65,9 @@ export function parseFunctionName(raw: string, queryQualifier?: string | null): 
     ref.qualifier = queryQualifier;
   }
   if (ref.qualifier !== undefined && !QUALIFIER.test(ref.qualifier)) {
-    throw invalid(`1 validation error detected: Value '${ref.qualifier}' at 'qualifier' failed to satisfy constraint`);
+    throw invalid(
+      `1 validation error detected: Value '${ref.qualifier}' at 'qualifier' failed to satisfy constraint`,
+    );
   }
   return ref;
 }
@@ -94,7 +99,9 @@ export function parseHandler(handler: string): HandlerRef {
   const base = handler.slice(slash + 1);
   const dot = base.indexOf(".");
   if (handler.trim() === "" || dot <= 0 || dot === base.length - 1) {
-    throw new HandlerStringError(`handler must look like "file.export" (e.g. "index.handler"), got "${handler}"`);
+    throw new HandlerStringError(
+      `handler must look like "file.export" (e.g. "index.handler"), got "${handler}"`,
+    );
   }
   const module = dir + base.slice(0, dot);
   if (module.startsWith("/") || module.split("/").some((seg) => seg === ".." || seg === "")) {
@@ -131,7 +138,9 @@ export function parseLogType(value: string | null): LogType {
  */
 export function decodeClientContext(value: string): string {
   if (value.length > MAX_CLIENT_CONTEXT_BYTES) {
-    throw invalid(`Client context must be at most ${MAX_CLIENT_CONTEXT_BYTES} bytes of base64, got ${value.length}`);
+    throw invalid(
+      `Client context must be at most ${MAX_CLIENT_CONTEXT_BYTES} bytes of base64, got ${value.length}`,
+    );
   }
   let text: string;
   try {

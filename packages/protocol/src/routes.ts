@@ -76,7 +76,8 @@ export function matchInvokeRoute(method: string, pathname: string): InvokeRoute 
       return { kind: "invoke", functionName };
     }
     if (method !== "GET") return undefined;
-    if (parts.length === 1 || (parts.length === 2 && parts[1] === "")) return { kind: "get-function", functionName };
+    if (parts.length === 1 || (parts.length === 2 && parts[1] === ""))
+      return { kind: "get-function", functionName };
     if (parts.length === 2 && parts[1] === "configuration") {
       return { kind: "get-function-configuration", functionName };
     }

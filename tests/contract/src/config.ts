@@ -1,0 +1,27 @@
+/**
+ * The functions the contract suite runs: one real runtime process (fixtures/behave/bootstrap,
+ * raw node:http, no lambkin code) configured several ways. Shared by every host engine.
+ */
+import { fileURLToPath } from "node:url";
+
+export const fixturesDir = fileURLToPath(new URL("../fixtures", import.meta.url));
+
+const behave = { runtime: "provided" as const, codeDir: "behave", command: ["./bootstrap"] };
+
+export const contractConfig = {
+  port: 0,
+  urlPort: 0,
+  region: "eu-west-1",
+  accountId: "123456789012",
+  functions: {
+    behave: { ...behave, timeout: 2, memorySize: 256, concurrency: 4, environment: { GREETING: "hi" } },
+    single: { ...behave, concurrency: 1, queueSize: 0 },
+    queued: { ...behave, concurrency: 1, queueSize: 5 },
+    jsonlogs: { ...behave, logFormat: "JSON" as const },
+    "init-error": { ...behave, environment: { INIT_ERROR: "1" } },
+    "init-exit": { ...behave, environment: { INIT_EXIT: "2" } },
+    "init-hang": { ...behave, environment: { INIT_HANG: "1" } },
+    missing: { ...behave, command: ["./does-not-exist"] },
+    "not-executable": { ...behave, command: ["./not-executable"] },
+  },
+};
