@@ -106,6 +106,8 @@ export class Environment implements RuntimeApiHost {
   /** Fails the stream in flight when the environment dies under it. */
   #abortStream: ((error: FunctionError) => void) | undefined;
   #stopping: Promise<void> | undefined;
+  /** The highest peak RSS measured so far (MB). */
+  #peakMemoryMB = 0;
 
   constructor(fn: ResolvedFunction, ctx: EnvironmentContext, events: EnvironmentEvents) {
     this.#fn = fn;
@@ -418,12 +420,14 @@ export class Environment implements RuntimeApiHost {
       invocation,
     );
     const pid = this.#child?.pid;
-    const report = (maxMemoryUsedMB: number | undefined) => {
+    const report = (measuredMB: number | undefined) => {
+      // A runtime that died takes its /proc entry along: its last measured peak still stands.
+      if (measuredMB !== undefined) this.#peakMemoryMB = Math.max(this.#peakMemoryMB, measuredMB);
       const fields = {
         requestId: invocation.requestId,
         durationMs,
         memorySizeMB: this.#fn.memorySize,
-        maxMemoryUsedMB: maxMemoryUsedMB ?? 0,
+        maxMemoryUsedMB: this.#peakMemoryMB,
         initDurationMs,
         status,
         errorType: status === "error" ? failure?.errorType : undefined,
@@ -501,7 +505,7 @@ export class Environment implements RuntimeApiHost {
   async #checkEntrypoint(program: string): Promise<string | undefined> {
     if (!program.includes("/")) return undefined; // found on the PATH by the engine, or exit 127
     const info = await this.#ctx.platform.stat(program);
-    if (!info || !info.isFile) return `fork/exec ${program}: no such file or directory`;
+    if (!info?.isFile) return `fork/exec ${program}: no such file or directory`;
     if (info.mode !== 0 && (info.mode & 0o111) === 0) return `fork/exec ${program}: permission denied`;
     return undefined;
   }

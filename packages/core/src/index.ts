@@ -13,6 +13,7 @@ import { consoleSink, type LogSink } from "./logs.ts";
 import type { FetchHandler, Platform, Server } from "./platform.ts";
 import { defaultEngineCommands, type EngineCommands, functionArnOf } from "./runtimes.ts";
 import { FunctionScheduler } from "./scheduler.ts";
+import { createUrlApi } from "./url-api.ts";
 
 export type { AsyncEvent } from "./async-queue.ts";
 export {
@@ -54,6 +55,9 @@ export interface ListenInfo {
   /** The Invoke API endpoint, e.g. `http://127.0.0.1:3001`: give it to the AWS SDK or CLI. */
   url: string;
   port: number;
+  /** The Function URL base, e.g. `http://127.0.0.1:3000`: `GET <functionUrl>/hello/path`. */
+  functionUrl: string;
+  urlPort: number;
 }
 
 export interface Lambkin {
@@ -61,7 +65,9 @@ export interface Lambkin {
   readonly platform: Platform;
   /** The Invoke API as a fetch handler (AWS SDK and CLI requests). */
   readonly fetch: FetchHandler;
-  /** Binds the Invoke API on `config.host:config.port` (0: a free port). */
+  /** Function URLs as a fetch handler (curl, browsers): `/<function>/<path>`. */
+  readonly urlFetch: FetchHandler;
+  /** Binds the Invoke API on `config.host:config.port` and Function URLs on `config.urlPort` (0: free ports). */
   listen(): Promise<ListenInfo>;
   /** Invokes a function without going through HTTP on the caller's side (the runtime side is real). */
   invoke(functionName: string, payload?: unknown, options?: InvokeOptions): Promise<InvokeOutput>;
@@ -88,6 +94,7 @@ export async function createLambkin(
   }
   const asyncQueue = new AsyncQueue(config, log);
   const fetch = createInvokeApi({ config, schedulers, asyncQueue, startedAt: new Date() });
+  const urlFetch = createUrlApi(schedulers);
   const servers: Server[] = [];
   let closing: Promise<void> | undefined;
   const arnOf = (name: string, qualifier?: string) =>
@@ -97,11 +104,19 @@ export async function createLambkin(
     config,
     platform,
     fetch,
+    urlFetch,
     async listen() {
-      const server = await platform.serve(fetch, { hostname: config.host, port: config.port });
-      servers.push(server);
+      const api = await platform.serve(fetch, { hostname: config.host, port: config.port });
+      servers.push(api);
+      const urls = await platform.serve(urlFetch, { hostname: config.host, port: config.urlPort });
+      servers.push(urls);
       const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-      return { url: `http://${host}:${server.port}`, port: server.port };
+      return {
+        url: `http://${host}:${api.port}`,
+        port: api.port,
+        functionUrl: `http://${host}:${urls.port}`,
+        urlPort: urls.port,
+      };
     },
     async invoke(functionName, payload = {}, opts = {}) {
       const scheduler = schedulerFor(schedulers, functionName, arnOf);

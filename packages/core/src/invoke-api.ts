@@ -6,6 +6,8 @@
  */
 import {
   decodeClientContext,
+  encodeInvokeComplete,
+  encodePayloadChunk,
   type FunctionConfiguration,
   H_AMZ_CLIENT_CONTEXT,
   H_AMZ_TENANT_ID,
@@ -18,6 +20,7 @@ import {
   H_LOG_TYPE,
   H_SDK_INVOCATION_ID,
   InvokeApiError,
+  type InvokeCompleteEvent,
   invokeErrorResponse,
   LATEST,
   logGroupName,
@@ -30,8 +33,9 @@ import {
 } from "@lambkin/protocol";
 import type { AsyncQueue } from "./async-queue.ts";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
-import { Invocation } from "./invocation.ts";
+import { type FunctionError, Invocation } from "./invocation.ts";
 import { type InvokeResult, invokeBuffered, schedulerFor, validatePayload } from "./invoke.ts";
+import { tailLogResult } from "./logs.ts";
 import type { FetchHandler } from "./platform.ts";
 import { readBody } from "./runtime-api.ts";
 import { functionArnOf } from "./runtimes.ts";
@@ -44,6 +48,8 @@ export interface InvokeApiContext {
   /** When lambkin started: reported as every function's LastModified. */
   startedAt: Date;
 }
+
+const decoder = new TextDecoder();
 
 /** How long a finished sync result is kept for a retry of the same SDK call (see below). */
 const RETRY_MEMORY_MS = 5 * 60_000;
@@ -123,6 +129,91 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     return new Response(result.payload as BodyInit, { status: 200, headers });
   }
 
+  /**
+   * InvokeWithResponseStream: the result as an AWS event stream — a `PayloadChunk` per chunk the
+   * runtime sends, as it sends it, then `InvokeComplete` with the error (if any) and the log tail.
+   */
+  async function invokeWithResponseStream(
+    request: Request,
+    rawName: string,
+    query: URLSearchParams,
+  ): Promise<Response> {
+    const ref = parseFunctionName(rawName, query.get("Qualifier"));
+    const scheduler = schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier);
+    const type = parseInvocationType(request.headers.get(H_INVOCATION_TYPE));
+    if (type === "Event") {
+      throw new InvokeApiError(
+        "InvalidParameterValueException",
+        "InvokeWithResponseStream does not support the Event invocation type",
+      );
+    }
+    const tail = parseLogType(request.headers.get(H_LOG_TYPE)) === "Tail";
+    const clientContextHeader = request.headers.get(H_AMZ_CLIENT_CONTEXT);
+    const clientContext = clientContextHeader ? decodeClientContext(clientContextHeader) : undefined;
+    const body = await readBody(request, MAX_SYNC_PAYLOAD_BYTES);
+    if (body === undefined) {
+      throw new InvokeApiError(
+        "RequestTooLargeException",
+        `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeWithResponseStream operation`,
+      );
+    }
+    const payload = validatePayload(body, type, MAX_ASYNC_PAYLOAD_BYTES);
+    if (type === "DryRun")
+      return new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST } });
+
+    const invocation = new Invocation({
+      payload,
+      clientContext,
+      traceId: request.headers.get(H_AMZN_TRACE_ID) ?? undefined,
+      tenantId: request.headers.get(H_AMZ_TENANT_ID) ?? undefined,
+    });
+    if (tail) invocation.logTail = [];
+    scheduler.submit(invocation);
+    const outcome = await invocation.outcome;
+    const complete = async (error: FunctionError | undefined) => {
+      const event: InvokeCompleteEvent = {};
+      if (error) {
+        event.ErrorCode = error.errorType;
+        event.ErrorDetails = decoder.decode(error.body);
+      }
+      if (tail) {
+        await invocation.whenReported();
+        event.LogResult = tailLogResult(invocation.logTail ?? []);
+      }
+      return encodeInvokeComplete(event);
+    };
+    let stream: ReadableStream<Uint8Array>;
+    if (outcome.kind === "stream") {
+      const completion = outcome.completion;
+      stream = outcome.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform: (chunk, controller) => controller.enqueue(encodePayloadChunk(chunk)),
+          flush: async (controller) => controller.enqueue(await complete(await completion)),
+        }),
+      );
+    } else {
+      const error = outcome.kind === "error" ? outcome : undefined;
+      const frames: Uint8Array[] = [];
+      if (!error && outcome.body.byteLength > 0) frames.push(encodePayloadChunk(outcome.body));
+      frames.push(await complete(error));
+      stream = new ReadableStream({
+        start(controller) {
+          for (const frame of frames) controller.enqueue(frame);
+          controller.close();
+        },
+      });
+    }
+    return new Response(stream, {
+      status: 200,
+      headers: {
+        // The service model binds ResponseStreamContentType to Content-Type: the function's own.
+        "content-type": outcome.kind === "stream" ? outcome.contentType : "application/json",
+        [H_EXECUTED_VERSION]: LATEST,
+        [H_AMZN_REQUEST_ID]: invocation.requestId,
+      },
+    });
+  }
+
   function configuration(fn: ResolvedFunction): FunctionConfiguration {
     return functionConfiguration(fn, ctx.config, ctx.startedAt);
   }
@@ -154,11 +245,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
           );
         }
         case "invoke-stream":
-          // Served by the streaming front (see index.ts); reaching here means it is not wired.
-          throw new InvokeApiError(
-            "ServiceException",
-            "InvokeWithResponseStream is not available on this listener",
-          );
+          return await invokeWithResponseStream(request, route.functionName, url.searchParams);
         default:
           return Response.json(
             { Type: "User", message: `No such operation: ${request.method} ${url.pathname}` },

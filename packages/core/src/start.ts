@@ -4,7 +4,13 @@
  */
 
 import type { LambkinConfig } from "./config.ts";
-import { createLambkin, type InvokeOptions, type Lambkin, type LambkinOptions } from "./index.ts";
+import {
+  createLambkin,
+  type InvokeOptions,
+  type Lambkin,
+  type LambkinOptions,
+  type ListenInfo,
+} from "./index.ts";
 import type { Platform } from "./platform.ts";
 
 export interface InvokeResponse {
@@ -27,6 +33,9 @@ export interface StartedLambkin {
   /** The Invoke API endpoint: `new LambdaClient({ endpoint: lk.url })`, `aws --endpoint-url`. */
   readonly url: string;
   readonly port: number;
+  /** The Function URL base: `fetch(`${lk.functionUrl}/hello/path`)`. */
+  readonly functionUrl: string;
+  readonly urlPort: number;
   readonly lambkin: Lambkin;
   invoke(functionName: string, payload?: unknown, options?: InvokeOptions): Promise<InvokeResponse>;
   close(): Promise<void>;
@@ -52,7 +61,7 @@ export async function startLambkin(
   options?: LambkinOptions,
 ): Promise<StartedLambkin> {
   const lambkin = await createLambkin(config, platform, options);
-  let listening: { url: string; port: number };
+  let listening: ListenInfo;
   try {
     listening = await lambkin.listen();
   } catch (error) {
@@ -62,6 +71,8 @@ export async function startLambkin(
   return {
     url: listening.url,
     port: listening.port,
+    functionUrl: listening.functionUrl,
+    urlPort: listening.urlPort,
     lambkin,
     async invoke(functionName, payload, opts) {
       const out = await lambkin.invoke(functionName, payload, opts);

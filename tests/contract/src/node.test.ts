@@ -6,5 +6,5 @@ import { contractSuite } from "./suite.ts";
 contractSuite(async () => {
   process.env.LAMBKIN_CONTRACT_HOST_ONLY = "must not reach a runtime";
   const lk = await start(contractConfig, { baseDir: fixturesDir, log: () => {} });
-  return { url: lk.url, engine: "node", shutdown: () => lk.close() };
+  return { url: lk.url, functionUrl: lk.functionUrl, engine: "node", shutdown: () => lk.close() };
 });

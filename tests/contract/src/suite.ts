@@ -3,12 +3,18 @@
  * Invoke API URL, and run against lambkin hosted on each engine (node.test.ts, bun.test.ts,
  * deno.test.ts). Every assertion is on exact statuses, headers and bytes.
  */
-import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EventStreamDecoder } from "@lambkin/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 export interface ContractTarget {
   /** The Invoke API endpoint, e.g. http://127.0.0.1:41234. */
   url: string;
+  /** The Function URL base, e.g. http://127.0.0.1:41235. */
+  functionUrl: string;
   /** The engine hosting lambkin (for messages). */
   engine: string;
   /** Stops lambkin the way a user does (close(), or SIGINT/SIGTERM to the CLI). */
@@ -502,6 +508,215 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       const reply = await invoke("behave", { stream: ["partial"], failWith: "Runtime.StreamBroke" });
       expect(reply.headers.get("x-amz-function-error")).toBe("Unhandled");
       expect(reply.json()).toEqual({ errorType: "Runtime.StreamBroke", errorMessage: "broke mid-stream" });
+    });
+  });
+
+  /** Reads `stream` until `text` has arrived; returns everything read so far. */
+  async function readUntil(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    seen: { text: string },
+    text: string,
+  ) {
+    const decoder = new TextDecoder();
+    while (!seen.text.includes(text)) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      seen.text += decoder.decode(value, { stream: true });
+    }
+    return seen.text;
+  }
+
+  /** A file the runtime waits for: the test creates it once it has seen the first bytes. */
+  function signalFile() {
+    const file = join(tmpdir(), `lambkin-signal-${randomUUID()}`);
+    return { file, fire: () => writeFileSync(file, ""), clean: () => rmSync(file, { force: true }) };
+  }
+
+  describe("Function URLs", () => {
+    const get = (path: string, init?: RequestInit) => fetch(`${target.functionUrl}${path}`, init);
+
+    it("sends a payload 2.0 event and maps the result back to HTTP", async () => {
+      const res = await get("/behave/echo?b=2&a=1&a=3", {
+        method: "POST",
+        body: '{"x":1}',
+        headers: { "content-type": "application/json", "x-custom": "v", cookie: "c1=1; c2=2" },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-fixture")).toBe("yes");
+      expect(res.headers.get("x-amzn-requestid")).toMatch(UUID);
+      const event = (await res.json()) as any;
+      expect(event).toMatchObject({
+        version: "2.0",
+        routeKey: "$default",
+        rawPath: "/echo",
+        rawQueryString: "b=2&a=1&a=3",
+        queryStringParameters: { a: "1,3", b: "2" },
+        cookies: ["c1=1", "c2=2"],
+        body: '{"x":1}',
+        isBase64Encoded: false,
+      });
+      expect(event.headers["x-custom"]).toBe("v");
+      expect(event.requestContext.http).toMatchObject({
+        method: "POST",
+        path: "/echo",
+        protocol: "HTTP/1.1",
+        sourceIp: "127.0.0.1",
+      });
+      expect(event.requestContext.requestId).toBe(res.headers.get("x-amzn-requestid"));
+    });
+
+    it("base64-encodes binary request bodies", async () => {
+      const res = await get("/behave/echo", {
+        method: "PUT",
+        body: new Uint8Array([0, 159, 146, 150]),
+        headers: { "content-type": "application/octet-stream" },
+      });
+      const event = (await res.json()) as any;
+      expect(event.isBase64Encoded).toBe(true);
+      expect(Buffer.from(event.body, "base64")).toEqual(Buffer.from([0, 159, 146, 150]));
+    });
+
+    it("infers 200 application/json for results without statusCode", async () => {
+      const str = await get("/behave/string");
+      expect(str.status).toBe(200);
+      expect(str.headers.get("content-type")).toBe("application/json");
+      expect(await str.text()).toBe('"hello"');
+      const obj = await get("/behave/object");
+      expect(await obj.text()).toBe('{"a":1}');
+    });
+
+    it("decodes base64 bodies, sets each cookie, honours statuses", async () => {
+      const bin = await get("/behave/binary");
+      expect(bin.status).toBe(201);
+      expect(new Uint8Array(await bin.arrayBuffer())).toEqual(new Uint8Array([0, 1, 2, 255]));
+      const cookies = await get("/behave/cookies");
+      expect(cookies.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2"]);
+      expect(await cookies.text()).toBe("ok");
+      const empty = await get("/behave/no-content");
+      expect(empty.status).toBe(204);
+    });
+
+    it("answers 502 for a function error or a malformed result", async () => {
+      for (const path of ["/behave/error", "/behave/malformed", "/behave/not-json"]) {
+        const res = await get(path);
+        expect(res.status, path).toBe(502);
+        expect(await res.text()).toBe('{"message":"Internal Server Error"}');
+      }
+    });
+
+    it("answers 404 naming the functions for an unknown one", async () => {
+      const res = await get("/nope/x");
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as any).functions).toContain("/behave/");
+    });
+
+    it("streams an http-integration response as it is written", async () => {
+      const signal = signalFile();
+      try {
+        const res = await get(`/behave/stream?signal=${encodeURIComponent(signal.file)}`);
+        expect(res.status).toBe(201);
+        expect(res.headers.get("x-stream")).toBe("yes");
+        expect(res.headers.getSetCookie()).toEqual(["s=1"]);
+        const reader = res.body!.getReader();
+        const seen = { text: "" };
+        // The runtime holds the rest back until the test has seen the first part.
+        expect(await readUntil(reader, seen, "first|")).toBe("first|");
+        signal.fire();
+        await readUntil(reader, seen, "|last");
+        expect(seen.text).toBe("first|after-signal|last");
+      } finally {
+        signal.clean();
+      }
+    });
+
+    it("streams a plain response with its content type, and cuts a failed stream", async () => {
+      const plain = await get("/behave/stream-plain");
+      expect(plain.headers.get("content-type")).toBe("text/plain");
+      expect(await plain.text()).toBe("plain stream");
+      const failed = await get("/behave/stream-fail");
+      expect(failed.status).toBe(200);
+      await expect(failed.text()).rejects.toThrow();
+    });
+  });
+
+  describe("InvokeWithResponseStream", () => {
+    async function streamInvoke(fn: string, payload: unknown, headers: Record<string, string> = {}) {
+      const res = await fetch(`${target.url}/2021-11-15/functions/${fn}/response-streaming-invocations`, {
+        method: "POST",
+        body: JSON.stringify(payload),
+        headers,
+      });
+      return res;
+    }
+
+    async function events(res: Response) {
+      const decoder = new EventStreamDecoder();
+      const out: { type: string; payload: Uint8Array }[] = [];
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        for (const m of decoder.push(chunk))
+          out.push({ type: String(m.headers[":event-type"]), payload: m.payload });
+      }
+      return out;
+    }
+
+    it("sends PayloadChunk events as the runtime writes, then InvokeComplete", async () => {
+      const signal = signalFile();
+      try {
+        const res = await streamInvoke("behave", { signalStream: signal.file });
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toBe("text/plain");
+        expect(res.headers.get("x-amzn-requestid")).toMatch(UUID);
+        const decoder = new EventStreamDecoder();
+        const reader = res.body!.getReader();
+        const received: string[] = [];
+        let complete: any;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          for (const m of decoder.push(value)) {
+            if (m.headers[":event-type"] === "PayloadChunk") {
+              received.push(new TextDecoder().decode(m.payload));
+              if (received.join("") === "first|") signal.fire();
+            } else
+              complete = {
+                type: m.headers[":event-type"],
+                body: JSON.parse(new TextDecoder().decode(m.payload)),
+              };
+          }
+        }
+        expect(received.join("")).toBe("first|after-signal|last");
+        expect(complete).toEqual({ type: "InvokeComplete", body: {} });
+      } finally {
+        signal.clean();
+      }
+    });
+
+    it("reports a buffered result as one chunk, and errors in InvokeComplete", async () => {
+      const ok = await events(await streamInvoke("behave", { echo: { a: 1 } }));
+      expect(ok.map((e) => e.type)).toEqual(["PayloadChunk", "InvokeComplete"]);
+      expect(new TextDecoder().decode(ok[0]!.payload)).toBe('{"a":1}');
+      const failed = await events(
+        await streamInvoke("behave", { stream: ["partial"], failWith: "Runtime.StreamBroke" }),
+      );
+      const complete = JSON.parse(new TextDecoder().decode(failed.at(-1)!.payload));
+      expect(complete.ErrorCode).toBe("Runtime.StreamBroke");
+      expect(JSON.parse(complete.ErrorDetails)).toEqual({
+        errorType: "Runtime.StreamBroke",
+        errorMessage: "broke mid-stream",
+      });
+      const timedOut = await events(
+        await streamInvoke("behave", { sleep: 10_000 }, { "X-Amz-Log-Type": "Tail" }),
+      );
+      const end = JSON.parse(new TextDecoder().decode(timedOut.at(-1)!.payload));
+      expect(end.ErrorCode).toBe("Sandbox.Timedout");
+      expect(Buffer.from(end.LogResult, "base64").toString()).toMatch(/Status: timeout\n$/);
+    });
+
+    it("answers API errors before streaming", async () => {
+      const res = await streamInvoke("nope", {});
+      expect(res.status).toBe(404);
+      expect(res.headers.get("x-amzn-errortype")).toBe("ResourceNotFoundException");
+      await res.text();
     });
   });
 
