@@ -116,6 +116,11 @@ export class Environment implements RuntimeApiHost {
     this.#arn = functionArnOf(fn, ctx.config);
   }
 
+  /** Busy, but the runtime has answered: it is about to call `next` and take more work. */
+  get finishing(): boolean {
+    return this.state === "busy" && this.#answered;
+  }
+
   get pid(): number | undefined {
     return this.#child?.pid;
   }

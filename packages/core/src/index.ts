@@ -71,8 +71,8 @@ export interface Lambkin {
   listen(): Promise<ListenInfo>;
   /** Invokes a function without going through HTTP on the caller's side (the runtime side is real). */
   invoke(functionName: string, payload?: unknown, options?: InvokeOptions): Promise<InvokeOutput>;
-  /** Runtime processes alive now, per function (for tests that check nothing is left behind). */
-  pids(): number[];
+  /** Runtime processes alive now, of one function or all (for tests that check nothing is left behind). */
+  pids(functionName?: string): number[];
   /** Stops every environment (no child process is left), answers what is pending, closes listeners. */
   close(): Promise<void>;
 }
@@ -147,8 +147,9 @@ export async function createLambkin(
       if (result.logResult !== undefined) out.logResult = result.logResult;
       return out;
     },
-    pids() {
-      return [...schedulers.values()].flatMap((s) => s.pids);
+    pids(functionName) {
+      const selected = functionName === undefined ? [...schedulers.values()] : [schedulers.get(functionName)];
+      return selected.flatMap((s) => s?.pids ?? []);
     },
     close() {
       closing ??= (async () => {

@@ -9,6 +9,9 @@ import type { ResolvedFunction } from "./config.ts";
 import { Environment, type EnvironmentContext } from "./environment.ts";
 import type { FunctionError, Invocation } from "./invocation.ts";
 
+/** How long an invocation waits for a finishing environment before a new one is started for it. */
+const FINISHING_GRACE_MS = 20;
+
 export class FunctionScheduler {
   readonly fn: ResolvedFunction;
   readonly #ctx: EnvironmentContext;
@@ -20,6 +23,7 @@ export class FunctionScheduler {
   /** Environments started and not yet ready. */
   #starting = 0;
   #reaper: ReturnType<typeof setInterval> | undefined;
+  #regrow: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   constructor(fn: ResolvedFunction, ctx: EnvironmentContext) {
@@ -66,9 +70,22 @@ export class FunctionScheduler {
     this.#grow();
   }
 
-  /** Starts environments while invocations wait for one and the concurrency allows. */
-  #grow(): void {
-    while (this.#queue.length > this.#starting && this.#environments.size < this.fn.concurrency) {
+  /**
+   * Starts environments while invocations wait for one and the concurrency allows. An environment
+   * whose runtime has answered and is about to call `next` counts as capacity for a moment: a
+   * caller sending invokes one after another should reuse the warm process, not start a new one
+   * each time its next invoke overtakes the runtime's `next`.
+   */
+  #grow(countFinishing = true): void {
+    let finishing = 0;
+    if (countFinishing && this.#queue.length > this.#starting) {
+      for (const env of this.#environments) if (env.finishing) finishing++;
+      if (finishing > 0) {
+        clearTimeout(this.#regrow);
+        this.#regrow = setTimeout(() => this.#grow(false), FINISHING_GRACE_MS);
+      }
+    }
+    while (this.#queue.length > this.#starting + finishing && this.#environments.size < this.fn.concurrency) {
       const env = new Environment(this.fn, this.#ctx, {
         onIdle: (e, initialized) => this.#onIdle(e, initialized),
         onStopped: (e, initFailure) => this.#onStopped(e, initFailure),
@@ -136,6 +153,7 @@ export class FunctionScheduler {
   async close(failure: (requestId: string) => FunctionError): Promise<void> {
     this.#closed = true;
     clearInterval(this.#reaper);
+    clearTimeout(this.#regrow);
     for (const invocation of this.#queue.splice(0)) {
       invocation.settle({ kind: "error", ...failure(invocation.requestId) });
       invocation.markReported();
