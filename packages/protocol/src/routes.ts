@@ -40,7 +40,7 @@ export function matchRuntimeRoute(method: string, pathname: string): RuntimeRout
     if (method !== "POST") return undefined;
     const slash = rest.indexOf("/");
     if (slash <= 0) return undefined;
-    const requestId = decodeURIComponent(rest.slice(0, slash));
+    const requestId = decodeSegment(rest.slice(0, slash));
     const action = rest.slice(slash + 1);
     if (action === "response") return { kind: "response", requestId };
     if (action === "error") return { kind: "error", requestId };
@@ -48,6 +48,19 @@ export function matchRuntimeRoute(method: string, pathname: string): RuntimeRout
   }
   if (pathname === runtimeRoutes.initError && method === "POST") return { kind: "init-error" };
   return undefined;
+}
+
+/**
+ * A path segment, percent-decoded. A malformed escape (`%zz`) is kept as sent rather than thrown:
+ * the id then matches no invocation and the Runtime API answers 400 `InvalidRequestID`, where a
+ * throw would have become a 500, which tells a runtime to exit.
+ */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export type InvokeRoute =
