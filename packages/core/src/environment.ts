@@ -77,6 +77,8 @@ export interface EnvironmentEvents {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let environmentCounter = 0;
+/** How stale a Max Memory Used reading may be (see #finish). */
+const MEMORY_SAMPLE_MS = 100;
 
 export class Environment implements RuntimeApiHost {
   readonly id = ++environmentCounter;
@@ -106,8 +108,9 @@ export class Environment implements RuntimeApiHost {
   /** Fails the stream in flight when the environment dies under it. */
   #abortStream: ((error: FunctionError) => void) | undefined;
   #stopping: Promise<void> | undefined;
-  /** The highest peak RSS measured so far (MB). */
+  /** The highest peak RSS measured so far (MB), and when it was read. */
   #peakMemoryMB = 0;
+  #memorySampledAt = Number.NEGATIVE_INFINITY;
 
   constructor(fn: ResolvedFunction, ctx: EnvironmentContext, events: EnvironmentEvents) {
     this.#fn = fn;
@@ -234,7 +237,7 @@ export class Environment implements RuntimeApiHost {
 
   // --- Runtime API ---------------------------------------------------------------------------
 
-  next(request: Request): Promise<Response> | Response {
+  next(): Promise<Response> | Response {
     if (this.#pendingNext) return invalidStateTransition("A call to next is already waiting for an event.");
     if (this.state === "stopped") return invalidStateTransition("The environment is shutting down.");
     const initialized = this.state === "starting";
@@ -255,11 +258,8 @@ export class Environment implements RuntimeApiHost {
     const parked = new Promise<Response>((resolve) => {
       respond = resolve;
     });
+    // A runtime that dies while parked here is noticed through its process exit (#onExit).
     this.#pendingNext = respond;
-    // A runtime that hangs up while parked (it was killed) must not be handed an event.
-    request.signal?.addEventListener("abort", () => {
-      if (this.#pendingNext === respond) void this.stop();
-    });
     this.#events.onIdle(this, initialized);
     return parked;
   }
@@ -443,8 +443,14 @@ export class Environment implements RuntimeApiHost {
       );
       invocation.markReported();
     };
-    if (pid === undefined) report(undefined);
-    else void peakMemoryMB(this.#ctx.platform, pid).then(report);
+    // Reading /proc costs several syscalls per process: on a hot function the peak is re-read at
+    // most every MEMORY_SAMPLE_MS (VmHWM only grows, so a recent reading is at most that stale).
+    const now = performance.now();
+    if (pid === undefined || now - this.#memorySampledAt < MEMORY_SAMPLE_MS) report(undefined);
+    else {
+      this.#memorySampledAt = now;
+      void peakMemoryMB(this.#ctx.platform, pid).then(report);
+    }
   }
 
   #onTimeout(invocation: Invocation): void {

@@ -14,7 +14,7 @@ import type { FetchHandler, RequestInfo } from "./platform.ts";
 
 /** What the Runtime API asks of its environment. Each method returns the reply to the runtime. */
 export interface RuntimeApiHost {
-  next(request: Request): Promise<Response> | Response;
+  next(): Promise<Response> | Response;
   response(
     requestId: string,
     request: Request,
@@ -55,7 +55,7 @@ export function createRuntimeApi(host: RuntimeApiHost): FetchHandler {
     }
     switch (route.kind) {
       case "next":
-        return host.next(request);
+        return host.next();
       case "response": {
         const mode = request.headers.get(H_RESPONSE_MODE);
         if (mode !== null && mode.toLowerCase() !== "streaming") {

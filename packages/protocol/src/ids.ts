@@ -6,12 +6,22 @@ export const LATEST = "$LATEST";
 
 const HEX = "0123456789abcdef";
 
+// Random bytes are drawn 4 KB at a time: every invoke needs 20 of them for its trace id, and one
+// getRandomValues call per id would cost a syscall each on the hot path.
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
+
 /** `n` random lowercase hex digits. */
 export function randomHex(n: number): string {
-  const bytes = new Uint8Array(Math.ceil(n / 2));
-  crypto.getRandomValues(bytes);
+  const count = Math.ceil(n / 2);
+  if (count > pool.length) throw new RangeError(`randomHex: at most ${pool.length * 2} digits, got ${n}`);
+  if (poolAt + count > pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
   let out = "";
-  for (const b of bytes) out += HEX[b >> 4]! + HEX[b & 15]!;
+  for (let i = poolAt; i < poolAt + count; i++) out += HEX[pool[i]! >> 4]! + HEX[pool[i]! & 15]!;
+  poolAt += count;
   return out.slice(0, n);
 }
 
