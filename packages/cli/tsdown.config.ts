@@ -1,7 +1,8 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // index: the programmatic API (run, loadConfig); cli: the `lambkin` bin.
+  entry: ["src/index.ts", "src/cli.ts"],
   format: "esm",
   platform: "node",
   dts: true,

@@ -1,0 +1,180 @@
+/**
+ * Test helpers: run the real built CLI (`dist/cli.js`) as a child process on Node, Bun or Deno,
+ * and a temporary config around the `test-fixtures/echo` runtime.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const packageDir = fileURLToPath(new URL("..", import.meta.url));
+export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+export const cliPath = join(packageDir, "dist/cli.js");
+export const echoDir = join(packageDir, "test-fixtures/echo");
+
+export const ENGINES = {
+  node: [process.execPath],
+  bun: [join(repoRoot, "node_modules/.bin/bun")],
+  deno: [join(repoRoot, "node_modules/.bin/deno"), "run", "-A"],
+} as const;
+export type Engine = keyof typeof ENGINES;
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  engine?: Engine;
+  /** Written to the CLI's stdin, which is then closed. */
+  input?: string;
+}
+
+function spawnCli(args: readonly string[], options: CliOptions): ChildProcess {
+  const [program, ...engineArgs] = ENGINES[options.engine ?? "node"];
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", ...options.env };
+  // vitest marks its own environment; the CLI under test must not think it is a test runner.
+  delete env.FORCE_COLOR;
+  if (options.env && "FORCE_COLOR" in options.env) env.FORCE_COLOR = options.env.FORCE_COLOR;
+  return spawn(program!, [...engineArgs, cliPath, ...args], {
+    cwd: options.cwd ?? packageDir,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
+function collect(child: ChildProcess): Promise<Finished> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+    stdout += d;
+  });
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI to its end. */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<Finished> {
+  const child = spawnCli(args, options);
+  const done = collect(child);
+  child.stdin!.end(options.input ?? "");
+  return done;
+}
+
+export interface RunningLambkin {
+  child: ChildProcess;
+  /** The Invoke API URL from the ready line. */
+  url: string;
+  functionUrl: string;
+  engine: string;
+  readyLine: string;
+  /** Everything printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** Sends SIGINT and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<Finished>;
+  /** Resolves when stdout contains `text`. */
+  waitFor(text: string | RegExp): Promise<void>;
+}
+
+const READY = /lambkin ready \((\w+) [^)]+\) — Invoke API (http:\/\/\S+) · Function URLs (http:\/\/\S+)/;
+
+/** Starts `lambkin start …` and resolves once its ready line is printed. */
+export function startCli(args: readonly string[], options: CliOptions = {}): Promise<RunningLambkin> {
+  const child = spawnCli(["start", ...args], options);
+  child.stdin!.end();
+  let stdout = "";
+  let stderr = "";
+  const waiters: { test: string | RegExp; resolve: () => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      if (typeof w.test === "string" ? stdout.includes(w.test) : w.test.test(stdout)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  const finished = collect(child);
+  child.stdout!.on("data", (d: string) => {
+    stdout += d;
+    check();
+  });
+  child.stderr!.on("data", (d: string) => {
+    stderr += d;
+  });
+  const waitFor = (test: string | RegExp) =>
+    new Promise<void>((resolve) => {
+      waiters.push({ test, resolve });
+      check();
+    });
+  return new Promise((resolve, reject) => {
+    finished.then((f) =>
+      reject(
+        new Error(`lambkin start exited (${f.code ?? f.signal}) before ready:\n${f.stdout}\n${f.stderr}`),
+      ),
+    );
+    waitFor(READY).then(() => {
+      const match = READY.exec(stdout)!;
+      resolve({
+        child,
+        url: match[2]!,
+        functionUrl: match[3]!,
+        engine: match[1]!,
+        readyLine: stdout.split("\n").find((l) => READY.test(l))!,
+        output: () => ({ stdout, stderr }),
+        waitFor,
+        stop(signal = "SIGINT") {
+          child.kill(signal);
+          return finished;
+        },
+      });
+    });
+  });
+}
+
+/** A temporary folder with a `lambkin.config.json` (or other file) serving the echo runtime. */
+export function tempConfig(
+  config?: unknown,
+  fileName = "lambkin.config.json",
+): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), "lambkin-cli-"));
+  const file = join(dir, fileName);
+  const body =
+    config ??
+    ({
+      port: 0,
+      urlPort: 0,
+      functions: { echo: { runtime: "provided", codeDir: echoDir, timeout: 10 } },
+    } as const);
+  writeFileSync(file, typeof body === "string" ? body : `${JSON.stringify(body, null, 2)}\n`);
+  return { dir, file };
+}
+
+/** True while a process with `pid` exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Waits (bounded) until `pid` is gone; resolves with whether it went. */
+export async function gone(pid: number, withinMs = 10_000): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (alive(pid)) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}

@@ -1,0 +1,157 @@
+/**
+ * `lambkin start`: load the config, pick the adapter of the engine running the CLI, listen, print
+ * the ready line, then the logs until SIGINT/SIGTERM.
+ */
+import { relative } from "node:path";
+import { createLambkin, type Lambkin, type LambkinConfig, type LogSink } from "@lambkin/core";
+import { CliError, type ParsedArgs, portValue } from "./args.ts";
+import { loadConfig } from "./config-file.ts";
+import { currentEngine, type EngineName, loadPlatform, relaunch } from "./engine.ts";
+import { bold, jsonSink, type LogFormat, textSink, useColour } from "./log-format.ts";
+import type { Output } from "./output.ts";
+
+export interface StartContext {
+  out: Output;
+  /** This CLI's entry script, for `--host-engine` (it runs the same file on another engine). */
+  self: string | undefined;
+  /** The command line after `start`, as given (forwarded as is by `--host-engine`). */
+  argv: readonly string[];
+}
+
+export async function startCommand({ values }: ParsedArgs, ctx: StartContext): Promise<number> {
+  const { out } = ctx;
+  const hostEngine = values["host-engine"] as EngineName | undefined;
+  if (hostEngine !== undefined && hostEngine !== currentEngine()) {
+    if (!ctx.self)
+      throw new CliError("--host-engine needs the CLI's own script path (run lambkin from its bin)");
+    return relaunch(hostEngine, ctx.self, ["start", ...withoutHostEngine(ctx.argv)]);
+  }
+
+  // Flags are checked before the config is read: a usage error should not wait on a config error.
+  const port = values.port === undefined ? undefined : portValue("port", values.port as string, "start");
+  const urlPort =
+    values["url-port"] === undefined
+      ? undefined
+      : portValue("url-port", values["url-port"] as string, "start");
+  const loaded = await loadConfig(values.config as string | undefined);
+  const config: LambkinConfig = { ...loaded.config };
+  if (port !== undefined) config.port = port;
+  if (urlPort !== undefined) config.urlPort = urlPort;
+  if (values.host !== undefined) config.host = values.host as string;
+
+  const format = (values["log-format"] as LogFormat | undefined) ?? "text";
+  const colour = format === "text" && useColour(process.env, out.stdoutIsTTY);
+  const functionNames = Object.keys(config.functions ?? {});
+  const log: LogSink =
+    format === "json" ? jsonSink(out.stdout) : textSink({ colour, functionNames, write: out.stdout });
+
+  const platform = await loadPlatform();
+  const shownFile = relative(process.cwd(), loaded.file) || loaded.file;
+  let lambkin: Lambkin;
+  try {
+    lambkin = await createLambkin(config, platform, { baseDir: loaded.baseDir, log });
+  } catch (error) {
+    // Core's ConfigError names the function and key; the file is added so the user knows where.
+    if ((error as Error).name === "ConfigError")
+      throw new CliError(`${shownFile}: ${(error as Error).message}`);
+    throw error;
+  }
+
+  // Signals are handled from here on: a Ctrl-C while listening must still stop the runtimes.
+  const stopped = stopOnSignal(lambkin, out);
+  let info: Awaited<ReturnType<Lambkin["listen"]>>;
+  try {
+    info = await lambkin.listen();
+  } catch (error) {
+    await lambkin.close();
+    stopped.dispose();
+    const e = error as Error & { code?: string };
+    if (e.code === "EADDRINUSE" || /in use|EADDRINUSE/i.test(e.message)) {
+      throw new CliError(
+        `cannot listen on ${lambkin.config.host} (port ${lambkin.config.port} or ${lambkin.config.urlPort}): address in use — is another lambkin running? (--port and --url-port choose others)`,
+      );
+    }
+    throw new CliError(`cannot listen on ${lambkin.config.host}: ${e.message}`);
+  }
+
+  const count = lambkin.config.functions.size;
+  const version = platform.version.replace(/^v/, "");
+  const message = `lambkin ready (${platform.name} ${version}) — Invoke API ${info.url} · Function URLs ${info.functionUrl} · ${count} function${count === 1 ? "" : "s"}`;
+  if (format === "json") {
+    out.stdout(
+      `${JSON.stringify({
+        time: new Date().toISOString(),
+        event: "ready",
+        message,
+        engine: platform.name,
+        engineVersion: version,
+        invokeUrl: info.url,
+        functionUrl: info.functionUrl,
+        functions: [...lambkin.config.functions.keys()],
+      })}\n`,
+    );
+  } else out.stdout(`${colour ? bold(message) : message}\n`);
+
+  return stopped.done;
+}
+
+function withoutHostEngine(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (arg === "--host-engine") i++;
+    else if (!arg.startsWith("--host-engine=")) out.push(arg);
+  }
+  return out;
+}
+
+/**
+ * The first SIGINT/SIGTERM stops lambkin cleanly (every runtime process is killed); a second one
+ * exits at once, for a runtime that ignores SIGTERM and a user who will not wait for the grace.
+ */
+function stopOnSignal(lambkin: Lambkin, out: Output): { done: Promise<number>; dispose(): void } {
+  let resolve!: (code: number) => void;
+  const done = new Promise<number>((r) => {
+    resolve = r;
+  });
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) {
+      out.stderr("lambkin: stopping now\n");
+      // Do not wait for the grace period, but leave no runtime behind either.
+      for (const pid of lambkin.pids()) killGroup(pid);
+      process.exit(130);
+    }
+    stopping = true;
+    out.stderr("lambkin: stopping…\n");
+    lambkin.close().then(
+      () => resolve(0),
+      (error: Error) => {
+        out.stderr(`lambkin: error while stopping: ${error.message}\n`);
+        resolve(1);
+      },
+    );
+  };
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  const dispose = () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+  return { done: done.finally(dispose), dispose };
+}
+
+/** SIGKILL a runtime's process group (each runtime leads its own), or the process alone. */
+function killGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, "SIGKILL");
+      return;
+    } catch {
+      // no such group (or process): try the next form
+    }
+  }
+}

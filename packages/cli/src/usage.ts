@@ -1,0 +1,105 @@
+/**
+ * What `--help` prints, and the one-line usage shown with every usage error. Kept in one place so
+ * the help and the parser's option tables are easy to compare.
+ */
+import type { OptionSpec } from "./args.ts";
+
+export const COMMANDS = ["start", "invoke", "list"] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const common: Record<string, OptionSpec> = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+};
+
+export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = {
+  top: common,
+  start: {
+    ...common,
+    config: { type: "string", short: "c" },
+    port: { type: "string", short: "p" },
+    "url-port": { type: "string" },
+    host: { type: "string" },
+    "log-format": { type: "string", choices: ["text", "json"] },
+    "host-engine": { type: "string", choices: ["node", "bun", "deno"] },
+  },
+  invoke: {
+    ...common,
+    payload: { type: "string" },
+    endpoint: { type: "string" },
+    "invocation-type": { type: "string", choices: ["RequestResponse", "Event", "DryRun"] },
+    tail: { type: "boolean" },
+  },
+  list: {
+    ...common,
+    endpoint: { type: "string" },
+  },
+};
+
+export const USAGE: Record<CommandName | "top", string> = {
+  top: "usage: lambkin <start|invoke|list> [options]   (lambkin <command> --help for details)",
+  start:
+    "usage: lambkin start [--config FILE] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno]",
+  invoke:
+    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload -] [--endpoint URL] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
+  list: "usage: lambkin list [--endpoint URL]",
+};
+
+const ENDPOINT_HELP =
+  "  --endpoint URL       the Invoke API of a running lambkin (default: $LAMBKIN_ENDPOINT or http://127.0.0.1:3001)";
+
+export const HELP: Record<CommandName | "top", string> = {
+  top: `lambkin — AWS Lambda on your own machine
+
+${USAGE.top}
+
+commands:
+  start     serve the functions of lambkin.config.json (Invoke API and Function URLs)
+  invoke    invoke a function of a running lambkin and print its result
+  list      list the functions of a running lambkin
+
+options:
+  -h, --help       show help (also after a command: lambkin start --help)
+  -v, --version    print lambkin's version
+`,
+  start: `${USAGE.start}
+
+Serves every function of the config file. Prints one line containing "ready" and the Invoke API
+URL once it accepts invokes, then the functions' logs. Ctrl-C stops it and every runtime process.
+
+options:
+  -c, --config FILE        lambkin.config.json, or a .ts/.js/.mjs file exporting the config as default
+                           (default: ./lambkin.config.json)
+  -p, --port N             Invoke API port (default: the config's port, else 3001; 0 picks a free one)
+      --url-port N         Function URL port (default: the config's urlPort, else 3000)
+      --host ADDR          address to listen on (default: the config's host, else 127.0.0.1)
+      --log-format F       text (default; coloured on a terminal, honours NO_COLOR/FORCE_COLOR) or json
+                           (one JSON object per log record)
+      --host-engine E      run lambkin itself on node, bun or deno (relaunches on the workspace's engine)
+  -h, --help               show this help
+  -v, --version            print lambkin's version
+`,
+  invoke: `${USAGE.invoke}
+
+Invokes <function> through the Invoke API and prints its result on stdout (pretty JSON on a
+terminal, the exact bytes when piped). Exit status: 0 on success, 1 when the function failed or
+the API refused the call, 2 on a usage error.
+
+options:
+      --payload P          the event: inline JSON, @FILE for a file's contents, or - for stdin (default: {})
+${ENDPOINT_HELP}
+      --invocation-type T  RequestResponse (default), Event (queue it, print nothing) or DryRun
+      --tail               also print the invocation's log (the last 4 KB) on stderr
+  -h, --help               show this help
+  -v, --version            print lambkin's version
+`,
+  list: `${USAGE.list}
+
+Lists the functions of a running lambkin: name, runtime, handler, timeout and memory.
+
+options:
+${ENDPOINT_HELP}
+  -h, --help               show this help
+  -v, --version            print lambkin's version
+`,
+};
