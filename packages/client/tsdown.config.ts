@@ -1,7 +1,8 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // index: the library (run/createRuntime, streamifyResponse, types); runtime: the executable entry.
+  entry: ["src/index.ts", "src/runtime.ts"],
   format: "esm",
   platform: "node",
   dts: true,

@@ -1,0 +1,79 @@
+// The `context` argument: invocation data from the `next` reply's headers plus the function's
+// data from Lambda's environment variables, built as AWS's Node.js runtime builds it.
+import type { ClientContext, CognitoIdentity, Context } from "./types.ts";
+
+/** What one `next` reply says about its invocation (header names per PROTOCOL.md §1). */
+export interface InvocationInfo {
+  requestId: string;
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId: string | undefined;
+  clientContext: ClientContext | undefined;
+  identity: CognitoIdentity | undefined;
+  tenantId: string | undefined;
+}
+
+/** Reads the invocation headers (names lower-case). Throws when the request id is missing. */
+export function parseInvocationHeaders(headers: Record<string, string>): InvocationInfo {
+  const requestId = headers["lambda-runtime-aws-request-id"];
+  if (!requestId) {
+    throw new Error("the Runtime API's next reply has no Lambda-Runtime-Aws-Request-Id header");
+  }
+  return {
+    requestId,
+    deadlineMs: Number.parseInt(headers["lambda-runtime-deadline-ms"] ?? "", 10),
+    invokedFunctionArn: headers["lambda-runtime-invoked-function-arn"] ?? "",
+    traceId: headers["lambda-runtime-trace-id"] || undefined,
+    clientContext: parseJsonHeader(headers["lambda-runtime-client-context"], "ClientContext"),
+    identity: parseJsonHeader(headers["lambda-runtime-cognito-identity"], "CognitoIdentity"),
+    tenantId: headers["lambda-runtime-aws-tenant-id"] || undefined,
+  };
+}
+
+function parseJsonHeader<T>(value: string | undefined, name: string): T | undefined {
+  if (value === undefined || value === "") return undefined;
+  try {
+    return JSON.parse(value) as T;
+  } catch (error) {
+    throw new Error(`Cannot parse ${name} as json: ${String(error)}`);
+  }
+}
+
+/** The callback-related members, which the invoke loop supplies. */
+export interface CompletionFunctions {
+  done(error?: unknown, result?: unknown): void;
+  fail(error?: unknown): void;
+  succeed(result?: unknown): void;
+}
+
+export function buildContext(
+  info: InvocationInfo,
+  env: Record<string, string | undefined>,
+  completion: CompletionFunctions,
+): Context {
+  const deadline = info.deadlineMs;
+  let waitsForEmptyEventLoop = true;
+  const context: Context = {
+    get callbackWaitsForEmptyEventLoop() {
+      return waitsForEmptyEventLoop;
+    },
+    set callbackWaitsForEmptyEventLoop(value: boolean) {
+      waitsForEmptyEventLoop = value;
+    },
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? "",
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION ?? "",
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? "",
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME ?? "",
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? "",
+    invokedFunctionArn: info.invokedFunctionArn,
+    awsRequestId: info.requestId,
+    clientContext: info.clientContext,
+    identity: info.identity,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: completion.done,
+    fail: completion.fail,
+    succeed: completion.succeed,
+  };
+  if (info.tenantId !== undefined) context.tenantId = info.tenantId;
+  return context;
+}

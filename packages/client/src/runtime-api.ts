@@ -1,0 +1,96 @@
+// The Runtime API (2018-06-01) as four calls: next, response, error, init/error. Routes and headers
+// per PROTOCOL.md §1; the transport underneath is chosen per engine.
+import type { Agent } from "node:http";
+import type { EngineName } from "./engine.ts";
+import { type ErrorBody, RuntimeApiError } from "./errors.ts";
+import { LambdaResponseStream } from "./response-stream.ts";
+import { parseRuntimeApi, type Transport } from "./transport.ts";
+import { createFetchTransport } from "./transport-fetch.ts";
+import { createNodeTransport } from "./transport-node.ts";
+
+const BASE = "/2018-06-01/runtime";
+const ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
+
+export interface NextInvocation {
+  /** The event bytes as text (JSON). */
+  body: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+}
+
+export class RuntimeApiClient {
+  readonly #transport: Transport;
+  readonly #hostname: string;
+  readonly #port: number;
+  readonly #agent: Agent | undefined;
+
+  constructor(runtimeApi: string, engine: EngineName) {
+    const { hostname, port } = parseRuntimeApi(runtimeApi);
+    this.#hostname = hostname;
+    this.#port = port;
+    if (engine === "node") {
+      const transport = createNodeTransport(hostname, port);
+      this.#transport = transport;
+      this.#agent = transport.agent;
+    } else {
+      this.#transport = createFetchTransport(hostname, port);
+    }
+  }
+
+  /** Waits (with no time limit) for the next invocation. */
+  async next(): Promise<NextInvocation> {
+    const res = await this.#transport.request("GET", `${BASE}/invocation/next`);
+    if (res.status !== 200) {
+      throw new RuntimeApiError(`the Runtime API answered ${res.status} to next: ${res.body}`);
+    }
+    return { body: res.body, headers: res.headers };
+  }
+
+  postResponse(requestId: string, json: string): Promise<void> {
+    return this.#post(`${BASE}/invocation/${encodeURIComponent(requestId)}/response`, json, {
+      "Content-Type": "application/json",
+    });
+  }
+
+  /**
+   * Reports a failed invocation. The error-type header is optional in the protocol (AWS's Node.js
+   * runtime leaves it out); it is sent so the emulator can print the type in its REPORT line.
+   */
+  postError(requestId: string, error: ErrorBody): Promise<void> {
+    return this.#post(`${BASE}/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(error), {
+      "Content-Type": "application/json",
+      [ERROR_TYPE_HEADER]: headerSafe(error.errorType),
+    });
+  }
+
+  postInitError(error: ErrorBody): Promise<void> {
+    return this.#post(`${BASE}/init/error`, JSON.stringify(error), {
+      "Content-Type": "application/json",
+      [ERROR_TYPE_HEADER]: headerSafe(error.errorType),
+    });
+  }
+
+  openResponseStream(requestId: string, highWaterMark?: number): LambdaResponseStream {
+    return new LambdaResponseStream({
+      hostname: this.#hostname,
+      port: this.#port,
+      path: `${BASE}/invocation/${encodeURIComponent(requestId)}/response`,
+      agent: this.#agent,
+      highWaterMark,
+    });
+  }
+
+  async #post(path: string, body: string, headers: Record<string, string>): Promise<void> {
+    const res = await this.#transport.request("POST", path, body, headers);
+    // 4xx answers (a response too large, a second answer) end this invocation, not the runtime:
+    // AWS's clients go on to `next`. A 5xx means the Runtime API itself is broken: exit.
+    if (res.status >= 500) {
+      throw new RuntimeApiError(`the Runtime API answered ${res.status} to POST ${path}: ${res.body}`);
+    }
+  }
+}
+
+/** Header values cannot carry control characters; an odd error name must not break the post. */
+function headerSafe(value: string): string {
+  return value.replace(/[^\t\x20-\x7e]/g, "?");
+}

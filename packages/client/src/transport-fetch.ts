@@ -1,0 +1,25 @@
+// Runtime API requests on Bun and Deno: their native fetch, which keeps connections alive and is
+// the fastest client on both (faster than their node:http layers).
+import type { ApiResponse, Transport } from "./transport.ts";
+
+export function createFetchTransport(hostname: string, port: number): Transport {
+  const origin = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  return {
+    async request(method, path, body, headers = {}): Promise<ApiResponse> {
+      const res = await fetch(origin + path, {
+        method,
+        headers,
+        body,
+        // Bun-only option (Deno ignores it): `next` is a long poll that may sit idle for hours,
+        // longer than Bun's default 5-minute idle timeout.
+        timeout: false,
+      } as RequestInit);
+      const text = await res.text();
+      const flat: Record<string, string> = {};
+      res.headers.forEach((value, name) => {
+        flat[name] = value;
+      });
+      return { status: res.status, headers: flat, body: text };
+    },
+  };
+}

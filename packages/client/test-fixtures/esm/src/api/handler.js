@@ -1,0 +1,2 @@
+// Reached as _HANDLER=src/api/handler.main.
+export const main = async (event) => ({ nested: true, event });
