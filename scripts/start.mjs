@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// `npm start`: build what changed (turbo caches the rest), then serve every sample with
+// `lambkin start` and the root lambkin.config.json, and once it is ready print how to call each
+// function. Extra arguments go to `lambkin start` (`npm start -- --port 4001`). Ctrl-C stops
+// lambkin, which stops every runtime process.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const colour = process.stdout.isTTY && !process.env.NO_COLOR;
+const dim = (text) => (colour ? `\x1b[2m${text}\x1b[0m` : text);
+const bold = (text) => (colour ? `\x1b[1m${text}\x1b[0m` : text);
+
+/** Runs a command to its end with inherited stdio; resolves with its exit status. */
+function run(program, argv) {
+  return new Promise((resolve) => {
+    const child = spawn(program, argv, { cwd: root, stdio: "inherit" });
+    child.once("error", (error) => {
+      console.error(`npm start: cannot run ${program}: ${error.message}`);
+      resolve(1);
+    });
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+console.log(dim("npm start: building (turbo run build; cached packages are skipped)…"));
+const built = await run(join(root, "node_modules/.bin/turbo"), ["run", "build", "--output-logs=errors-only"]);
+if (built !== 0) {
+  console.error(`npm start: the build failed (exit ${built}); fix it and run npm start again`);
+  process.exit(built);
+}
+
+// Example payloads for the samples; any other function gets {}.
+const EXAMPLES = {
+  "hello-node": '{"name":"you"}',
+  "hello-bun": '{"name":"you"}',
+  "hello-deno": '{"name":"you","lang":"fr"}',
+  "hello-bash": '{"name":"you"}',
+  "http-api":
+    '{"rawPath":"/hello","queryStringParameters":{"name":"you"},"requestContext":{"http":{"method":"GET"}}}',
+  streaming: '{"steps":3}',
+};
+
+function functionNames() {
+  try {
+    return Object.keys(JSON.parse(readFileSync(join(root, "lambkin.config.json"), "utf8")).functions ?? {});
+  } catch {
+    return [];
+  }
+}
+
+function howToCall(invokeUrl, functionUrl) {
+  const names = functionNames();
+  const first = names.includes("hello-node") ? "hello-node" : (names[0] ?? "hello-node");
+  const lines = ["", bold("Call the functions:")];
+  for (const name of names) {
+    lines.push(`  npx lambkin invoke ${name} --payload '${EXAMPLES[name] ?? "{}"}'`);
+  }
+  lines.push(
+    "",
+    bold("Invoke API (what the AWS SDK and CLI speak):"),
+    `  curl ${invokeUrl}/2015-03-31/functions/${first}/invocations -d '${EXAMPLES[first] ?? "{}"}'`,
+    `  aws lambda invoke --endpoint-url ${invokeUrl} --function-name ${first} --cli-binary-format raw-in-base64-out --payload '{}' out.json`,
+    "",
+    bold("Function URLs (plain HTTP, the first path segment names the function):"),
+  );
+  if (names.includes("http-api")) {
+    lines.push(
+      `  curl ${functionUrl}/http-api/hello?name=you`,
+      `  curl ${functionUrl}/http-api/todos -H 'content-type: application/json' -d '{"title":"try lambkin"}'`,
+    );
+  }
+  if (names.includes("streaming")) lines.push(`  curl -N ${functionUrl}/streaming/?steps=5`);
+  lines.push(
+    `  curl ${functionUrl}/${first}/`,
+    "",
+    dim("Logs follow. Ctrl-C stops lambkin and every runtime."),
+    "",
+  );
+  return lines.join("\n");
+}
+
+// Pass colour on: lambkin's stdout is a pipe here (to spot the ready line), not the terminal.
+const env = { ...process.env };
+if (colour && env.FORCE_COLOR === undefined) env.FORCE_COLOR = "1";
+// Its own process group: a terminal's Ctrl-C reaches only this script, which forwards it once.
+// (In the same group lambkin would get it twice and take the second as "stop now".)
+const lambkin = spawn(process.execPath, [join(root, "packages/cli/dist/cli.js"), "start", ...args], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "pipe", "inherit"],
+  detached: true,
+});
+
+let pending = "";
+let ready = false;
+lambkin.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  if (ready) return;
+  pending += chunk.toString("utf8");
+  // Colour codes are stripped before matching; the URLs are taken from the line itself, so
+  // `npm start -- --port 4001` prints the right ones.
+  const match = /ready .*Invoke API (http:\/\/\S+) · Function URLs (http:\/\/\S+)/.exec(
+    pending.replace(/\x1b\[[0-9;]*m/g, ""),
+  );
+  if (match) {
+    ready = true;
+    pending = "";
+    process.stdout.write(`${howToCall(match[1], match[2])}\n`);
+  }
+});
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    try {
+      lambkin.kill(signal);
+    } catch {
+      // already gone
+    }
+  });
+}
+lambkin.once("error", (error) => {
+  console.error(`npm start: cannot start lambkin: ${error.message}`);
+  process.exit(1);
+});
+lambkin.once("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)));
