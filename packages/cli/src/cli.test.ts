@@ -1,12 +1,14 @@
 // The built `lambkin` executable, run as a real process on Node against a real runtime process
 // (test-fixtures/echo). Usage and config errors, then a running `lambkin start` driven by
 // `lambkin invoke` and `lambkin list`.
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  cliPath,
   echoDir,
   gone,
   packageDir,
@@ -256,6 +258,37 @@ describe("lambkin start, then invoke and list against it", () => {
     );
     // No colour codes when piped (NO_COLOR is set by the helper, and stdout is not a TTY anyway).
     expect(lk.output().stdout).not.toContain("\x1b[");
+  });
+
+  it("pretty-prints JSON on a terminal", async () => {
+    // `script` gives the CLI a pseudo-terminal as stdout; the terminal turns \n into \r\n.
+    const command = [
+      process.execPath,
+      cliPath,
+      "invoke",
+      "echo",
+      "--payload",
+      '{"a":1}',
+      "--endpoint",
+      lk.url,
+    ]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
+        stdio: ["pipe", "pipe", "inherit"],
+      });
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        out += d;
+      });
+      child.stdin.end();
+      child.once("close", (code) => resolve({ code, out }));
+    });
+    expect(r.code).toBe(0);
+    expect(r.out.replace(/\r\n/g, "\n")).toMatch(
+      /^\{\n {2}"echo": \{\n {4}"a": 1\n {2}\},\n {2}"pid": \d+\n\}\n$/,
+    );
   });
 
   it("list prints a table of the functions", async () => {
