@@ -60,14 +60,24 @@ export class FunctionScheduler {
         return;
       }
     }
+    // Concurrency counts invocations in flight, as on Lambda: an environment that has answered
+    // and is about to call `next` is no longer running one, so it takes this invocation rather
+    // than a caller who waited for the last answer being throttled.
     if (
-      this.#queue.length - this.#starting >= this.fn.queueSize &&
+      this.#queue.length - this.#starting - this.#finishingCount() >= this.fn.queueSize &&
       this.#environments.size >= this.fn.concurrency
     ) {
       throw tooManyRequests();
     }
     this.#queue.push(invocation);
     this.#grow();
+  }
+
+  /** Environments whose runtime has answered and is about to call `next`. */
+  #finishingCount(): number {
+    let finishing = 0;
+    for (const env of this.#environments) if (env.finishing) finishing++;
+    return finishing;
   }
 
   /**
@@ -79,7 +89,7 @@ export class FunctionScheduler {
   #grow(countFinishing = true): void {
     let finishing = 0;
     if (countFinishing && this.#queue.length > this.#starting) {
-      for (const env of this.#environments) if (env.finishing) finishing++;
+      finishing = this.#finishingCount();
       if (finishing > 0) {
         clearTimeout(this.#regrow);
         this.#regrow = setTimeout(() => this.#grow(false), FINISHING_GRACE_MS);
