@@ -218,7 +218,16 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     return functionConfiguration(fn, ctx.config, ctx.startedAt);
   }
 
+  // Every AWS reply carries a request id (SDKs report it as `$metadata.requestId`, also for
+  // errors); an invoke's is its invocation's, every other reply gets a fresh one.
   return async (request) => {
+    const response = await answer(request);
+    if (!response.headers.has(H_AMZN_REQUEST_ID))
+      response.headers.set(H_AMZN_REQUEST_ID, crypto.randomUUID());
+    return response;
+  };
+
+  async function answer(request: Request): Promise<Response> {
     try {
       const url = new URL(request.url);
       const route = matchInvokeRoute(request.method, url.pathname);
@@ -261,7 +270,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
         ),
       );
     }
-  };
+  }
 }
 
 function unref(timer: ReturnType<typeof setTimeout>): void {
