@@ -1,1 +1,1 @@
-export {};
+export { bunPlatform } from "./platform.ts";

@@ -1,1 +1,1 @@
-export {};
+export { denoPlatform } from "./platform.ts";

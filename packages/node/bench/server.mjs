@@ -1,6 +1,7 @@
 // One server for bench/serve.mjs, on whichever engine runs this file:
 //   <engine> server.mjs <bare|bare-node-http|adapter|adapter-fast|adapter-trailers>
 // Prints the port, then serves until killed. GET answers "hello"; POST echoes the body.
+// Each line on stdin makes it print its CPU time so far, in µs.
 const engine = typeof Bun !== "undefined" ? "bun" : typeof Deno !== "undefined" ? "deno" : "node";
 const kind = (typeof Deno !== "undefined" ? Deno.args : process.argv.slice(2))[0];
 
@@ -48,3 +49,10 @@ if (kind === "bare" && engine === "bun") {
   );
 }
 console.log(port);
+// serve.mjs asks for this process's CPU time so far (µs) by writing a line to stdin.
+process.stdin.on("data", () => {
+  const { user, system } = process.cpuUsage();
+  console.log(user + system);
+});
+// The benchmark went away (or was interrupted): so does this server.
+process.stdin.on("end", () => process.exit(0));

@@ -102,8 +102,10 @@ class LightResponse {
 
   get _real(): Response {
     if (!this.#real) {
-      // A body handed out as bytes/text below is gone, as it would be from a real Response.
-      this.#real = new NativeResponse(this.#used ? null : (this.#body as BodyInit | null), this.#init);
+      this.#real = new NativeResponse(this.#body as BodyInit | null, this.#init);
+      // A body already handed out by text() is gone, as from a real Response: reading it again
+      // must fail the same way.
+      if (this.#used) void this.#real.arrayBuffer().catch(() => {});
     }
     return this.#real;
   }

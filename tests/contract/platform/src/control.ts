@@ -45,7 +45,10 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<string> {
 
 export function createControl(platform: Platform, R: typeof Response = Response): Control {
   const servers = new Map<number, Server>();
-  const children = new Map<number, { kill(signal?: "SIGTERM" | "SIGKILL"): void; exited: Promise<ExitStatus>; output: Promise<Output> }>();
+  const children = new Map<
+    number,
+    { kill(signal?: "SIGTERM" | "SIGKILL"): void; exited: Promise<ExitStatus>; output: Promise<Output> }
+  >();
   let nextId = 1;
   return {
     info: async () => ({

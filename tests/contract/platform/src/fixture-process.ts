@@ -24,7 +24,9 @@ export function startFixture(engine: "bun" | "deno"): Promise<Fixture> {
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
     let out = "";
-    child.once("exit", (code) => reject(new Error(`the ${engine} fixture exited with ${code} before listening`)));
+    child.once("exit", (code) =>
+      reject(new Error(`the ${engine} fixture exited with ${code} before listening`)),
+    );
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk;
       const line = out.split("\n")[0]!;

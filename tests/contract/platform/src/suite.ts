@@ -79,7 +79,13 @@ export function serveContract(
         );
         expect(response.status).toBe(200);
         const seen = JSON.parse(response.body.toString());
-        expect(seen).toMatchObject({ method: "GET", path: "/echo?q=1", repeat: "a, b", mixed: "v", has: true });
+        expect(seen).toMatchObject({
+          method: "GET",
+          path: "/echo?q=1",
+          repeat: "a, b",
+          mixed: "v",
+          has: true,
+        });
         expect(seen.headers).toContainEqual(["x-mixed", "v"]);
         expect(seen.remoteAddress).toBe("127.0.0.1");
       });
@@ -135,7 +141,9 @@ export function serveContract(
       });
 
       it("sends a generated response over 6 MB", async () => {
-        const received = new Uint8Array(await (await fetch(`http://127.0.0.1:${port()}/big?size=${BIG}`)).arrayBuffer());
+        const received = new Uint8Array(
+          await (await fetch(`http://127.0.0.1:${port()}/big?size=${BIG}`)).arrayBuffer(),
+        );
         expect(Buffer.compare(received, pattern(BIG))).toBe(0);
       });
 
@@ -268,49 +276,53 @@ export function serveContract(
       }
     });
 
-    it.runIf(options.longPoll)(
-      "keeps a long-poll pending and an idle kept-alive connection open past default timeouts",
-      async () => {
-        await Promise.all(
-          [ports.plain, ports.trailers].map(async (port) => {
-            const poll = await RawConnection.open(port);
-            const idle = await RawConnection.open(port);
-            try {
-              poll.write(rawGet(`/hold?ms=${LONG_POLL_MS}`));
-              idle.write(rawGet("/echo"));
-              expect((await idle.readResponse()).status).toBe(200);
-              const held = await poll.readResponse();
-              expect(held.status).toBe(200);
-              expect(held.body.toString()).toBe(`held ${LONG_POLL_MS}`);
-              // The idle connection sat unused as long as the poll was pending.
-              expect(idle.isClosed).toBe(false);
-              idle.write(rawGet("/echo"));
-              expect((await idle.readResponse()).status).toBe(200);
-            } finally {
-              poll.close();
-              idle.close();
-            }
-          }),
-        );
+    if (options.longPoll)
+      it(
+        "keeps a long-poll pending and an idle kept-alive connection open past default timeouts",
+        async () => {
+          await Promise.all(
+            [ports.plain, ports.trailers].map(async (port) => {
+              const poll = await RawConnection.open(port);
+              const idle = await RawConnection.open(port);
+              try {
+                poll.write(rawGet(`/hold?ms=${LONG_POLL_MS}`));
+                idle.write(rawGet("/echo"));
+                expect((await idle.readResponse()).status).toBe(200);
+                const held = await poll.readResponse();
+                expect(held.status).toBe(200);
+                expect(held.body.toString()).toBe(`held ${LONG_POLL_MS}`);
+                // The idle connection sat unused as long as the poll was pending.
+                expect(idle.isClosed).toBe(false);
+                idle.write(rawGet("/echo"));
+                expect((await idle.readResponse()).status).toBe(200);
+              } finally {
+                poll.close();
+                idle.close();
+              }
+            }),
+          );
+        },
+        LONG_POLL_MS + 30_000,
+      );
+
+    it.each([false, true])(
+      "close() (trailers: %s) closes idle and busy connections and stops listening",
+      async (trailers) => {
+        const port = await control().serve({ trailers });
+        const key = `close-${trailers}-${Math.random()}`;
+        const idle = await RawConnection.open(port);
+        idle.write(rawGet("/echo"));
+        expect((await idle.readResponse()).status).toBe(200);
+        const busy = await RawConnection.open(port);
+        busy.write(rawGet(`/hang?key=${key}`));
+        expect(await get(port, `/seen?key=${key}&text=arrived;`)).toBe("seen");
+
+        await control().close(port);
+        await idle.closed;
+        await busy.closed;
+        await expect(RawConnection.open(port)).rejects.toThrow(/ECONNREFUSED/);
       },
-      LONG_POLL_MS + 30_000,
     );
-
-    it.each([false, true])("close() (trailers: %s) closes idle and busy connections and stops listening", async (trailers) => {
-      const port = await control().serve({ trailers });
-      const key = `close-${trailers}-${Math.random()}`;
-      const idle = await RawConnection.open(port);
-      idle.write(rawGet("/echo"));
-      expect((await idle.readResponse()).status).toBe(200);
-      const busy = await RawConnection.open(port);
-      busy.write(rawGet(`/hang?key=${key}`));
-      expect(await get(port, `/seen?key=${key}&text=arrived;`)).toBe("seen");
-
-      await control().close(port);
-      await idle.closed;
-      await busy.closed;
-      await expect(RawConnection.open(port)).rejects.toThrow(/ECONNREFUSED/);
-    });
   });
 }
 
@@ -340,19 +352,24 @@ export function processContract(name: string, control: () => Control): void {
       const env = { LAMBKIN_A: "1", LAMBKIN_B: "two words" };
       const envChild = await control().spawn(["/usr/bin/env"], { cwd: dir, env });
       expect(await control().exited(envChild.id)).toEqual({ code: 0, signal: null });
-      expect(text((await control().output(envChild.id)).stdout).trim().split("\n").sort()).toEqual([
-        "LAMBKIN_A=1",
-        "LAMBKIN_B=two words",
-      ]);
+      expect(
+        text((await control().output(envChild.id)).stdout)
+          .trim()
+          .split("\n")
+          .sort(),
+      ).toEqual(["LAMBKIN_A=1", "LAMBKIN_B=two words"]);
       const pwd = await control().spawn(["/bin/pwd"], { cwd: dir, env: {} });
       expect(text((await control().output(pwd.id)).stdout)).toBe(`${dir}\n`);
     });
 
     it("passes stdout and stderr bytes through and reports the exit code", async () => {
-      const child = await control().spawn(["/bin/sh", "-c", "printf 'out\\377\\000x'; printf 'err\\n' >&2; exit 3"], {
-        cwd: dir,
-        env: {},
-      });
+      const child = await control().spawn(
+        ["/bin/sh", "-c", "printf 'out\\377\\000x'; printf 'err\\n' >&2; exit 3"],
+        {
+          cwd: dir,
+          env: {},
+        },
+      );
       expect(child.pid).toBeGreaterThan(0);
       expect(await control().exited(child.id)).toEqual({ code: 3, signal: null });
       const output = await control().output(child.id);
@@ -360,13 +377,16 @@ export function processContract(name: string, control: () => Control): void {
       expect(text(output.stderr)).toBe("err\n");
     });
 
-    it.each(["SIGTERM", "SIGKILL"] as const)("reports the signal name when killed with %s", async (signal) => {
-      const child = await control().spawn(["/bin/sleep", "100"], { cwd: dir, env: {} });
-      await control().kill(child.id, signal);
-      expect(await control().exited(child.id)).toEqual({ code: null, signal });
-      // Killing again, now that it is gone, is harmless.
-      await control().kill(child.id, "SIGKILL");
-    });
+    it.each(["SIGTERM", "SIGKILL"] as const)(
+      "reports the signal name when killed with %s",
+      async (signal) => {
+        const child = await control().spawn(["/bin/sleep", "100"], { cwd: dir, env: {} });
+        await control().kill(child.id, signal);
+        expect(await control().exited(child.id)).toEqual({ code: null, signal });
+        // Killing again, now that it is gone, is harmless.
+        await control().kill(child.id, "SIGKILL");
+      },
+    );
 
     it("kills the child's whole process group, grandchildren included", async () => {
       const pidFile = join(dir, `grandchild-${Math.random()}`);

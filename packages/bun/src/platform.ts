@@ -1,0 +1,122 @@
+/**
+ * lambkin's `Platform` on Bun: `Bun.serve` and `Bun.spawn`, with the Node adapter's node:http
+ * server (run by Bun's compatibility layer) for servers that must read HTTP trailers.
+ */
+import type {
+  Child,
+  FetchHandler,
+  Platform,
+  RequestInfo,
+  ServeOptions,
+  Server,
+  SpawnOptions,
+} from "@lambkin/core";
+import { failedChild, nodePlatform } from "@lambkin/node/platform";
+
+// The few Bun APIs used here, typed structurally: the published .d.ts must not mention `Bun`'s own
+// types (they clash with @types/node for whoever imports this package).
+interface BunServer {
+  readonly port: number;
+  requestIP(request: Request): { address: string } | null;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+}
+interface BunSubprocess {
+  readonly pid: number;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  readonly exited: Promise<number>;
+  readonly exitCode: number | null;
+  readonly signalCode: string | number | null;
+}
+declare const Bun: {
+  readonly version: string;
+  serve(options: {
+    hostname: string;
+    port: number;
+    idleTimeout: number;
+    fetch(request: Request, server: BunServer): Response | Promise<Response>;
+    error(error: unknown): Response;
+  }): BunServer;
+  spawn(argv: string[], options: Record<string, unknown>): BunSubprocess;
+};
+
+class BunRequestInfo implements RequestInfo {
+  #request: Request;
+  #server: BunServer;
+
+  constructor(request: Request, server: BunServer) {
+    this.#request = request;
+    this.#server = server;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#server.requestIP(this.#request)?.address;
+  }
+
+  // Bun.serve never shows trailers; servers that need them are node:http ones (see serve).
+  trailers(): Promise<Headers> {
+    return Promise.resolve(new Headers());
+  }
+}
+
+async function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
+  // Bun.serve's Request has no trailers, and after a chunked body carrying some it even answers
+  // a spurious 400 (it parses them as a new request): Bun's node:http layer reads them fine.
+  if (options.trailers) return nodePlatform.serve(handler, options);
+  const server = Bun.serve({
+    hostname: options.hostname,
+    port: options.port,
+    // Bun closes a connection idle for 10 s by default, a pending long-poll `next` included.
+    idleTimeout: 0,
+    fetch: (request, server) => handler(request, new BunRequestInfo(request, server)),
+    error(error) {
+      console.error("lambkin: the request handler failed:", error);
+      return new Response("Internal Server Error", { status: 500 });
+    },
+  });
+  return { port: server.port, close: () => server.stop(true) };
+}
+
+function killGroup(pid: number, signal: string): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ESRCH") throw error;
+  }
+}
+
+function spawn(argv: string[], options: SpawnOptions): Child {
+  const { cwd, env } = options;
+  let proc: BunSubprocess;
+  try {
+    // detached: the child calls setsid(), so it leads a new process group we can signal whole.
+    proc = Bun.spawn(argv, { cwd, env, detached: true, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  } catch (error) {
+    // Bun throws at once (ENOENT, EACCES) where node emits an 'error' event.
+    return failedChild(argv, cwd, error);
+  }
+  const pid = proc.pid;
+  return {
+    pid,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    // Bun resolves `exited` with 128+n for a signal; the signal itself is in `signalCode`.
+    exited: proc.exited.then(() => {
+      const signal = proc.signalCode;
+      return signal === null ? { code: proc.exitCode, signal: null } : { code: null, signal: String(signal) };
+    }),
+    kill: (signal = "SIGTERM") => killGroup(pid, signal),
+  };
+}
+
+export const bunPlatform: Platform & { readonly Response: typeof Response } = {
+  // Files, environment and cwd through Bun's node: modules, which are native there.
+  ...nodePlatform,
+  name: "bun",
+  version: Bun.version,
+  execPath: process.execPath,
+  serve,
+  spawn,
+  // Bun's own Response is cheap, and Bun.serve takes nothing else.
+  Response: globalThis.Response,
+};

@@ -1,0 +1,120 @@
+/**
+ * lambkin's `Platform` on Deno: `Deno.serve` and `Deno.Command`, with the Node adapter's node:http
+ * server (run by Deno's compatibility layer) for servers that must read HTTP trailers.
+ */
+import type { Child, FetchHandler, Platform, ServeOptions, Server, SpawnOptions } from "@lambkin/core";
+import { failedChild, nodePlatform } from "@lambkin/node/platform";
+
+// The few Deno APIs used here, typed structurally: the published .d.ts must not mention `Deno`'s
+// own types (they clash with @types/node for whoever imports this package).
+interface DenoChildProcess {
+  readonly pid: number;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  readonly status: Promise<{ code: number; signal: string | null }>;
+}
+declare const Deno: {
+  readonly version: { readonly deno: string };
+  execPath(): string;
+  kill(pid: number, signal: string): void;
+  serve(
+    options: {
+      hostname: string;
+      port: number;
+      signal: AbortSignal;
+      onListen(): void;
+      onError(error: unknown): Response;
+    },
+    handler: (request: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>,
+  ): { readonly addr: { readonly port: number }; readonly finished: Promise<void> };
+  Command: new (program: string, options: Record<string, unknown>) => { spawn(): DenoChildProcess };
+};
+
+// Deno.serve never shows trailers; servers that need them are node:http ones (see serve).
+const noTrailers = () => Promise.resolve(new Headers());
+
+async function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
+  // Deno.serve's Request has no trailers; Deno's node:http layer reads them.
+  if (options.trailers) return nodePlatform.serve(handler, options);
+  // Aborting closes every connection; `shutdown()` would wait for a pending long-poll forever.
+  const abort = new AbortController();
+  const server = Deno.serve(
+    {
+      hostname: options.hostname,
+      port: options.port,
+      signal: abort.signal,
+      onListen() {},
+      onError(error) {
+        console.error("lambkin: the request handler failed:", error);
+        return new Response("Internal Server Error", { status: 500 });
+      },
+    },
+    (request, info) => handler(request, { remoteAddress: info.remoteAddr.hostname, trailers: noTrailers }),
+  );
+  return {
+    port: server.addr.port,
+    close: () => {
+      abort.abort();
+      return server.finished;
+    },
+  };
+}
+
+/** The error's `code`, or its class name for Deno's own errors (`NotFound` has no code). */
+function errorCode(error: unknown): unknown {
+  if (typeof error !== "object" || error === null) return undefined;
+  return (error as { code?: unknown }).code ?? (error as { name?: unknown }).name;
+}
+
+function killGroup(pid: number, signal: string): void {
+  try {
+    Deno.kill(-pid, signal);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code !== "ESRCH" && code !== "NotFound") throw error;
+  }
+}
+
+function spawn(argv: string[], options: SpawnOptions): Child {
+  const { cwd, env } = options;
+  let proc: DenoChildProcess;
+  try {
+    // detached: the child calls setsid(), so it leads a new process group we can signal whole.
+    proc = new Deno.Command(argv[0] ?? "", {
+      args: argv.slice(1),
+      cwd,
+      env,
+      clearEnv: true,
+      detached: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (error) {
+    // Deno throws at once (NotFound, PermissionDenied, both with an errno `code`).
+    return failedChild(argv, cwd, error);
+  }
+  const pid = proc.pid;
+  return {
+    pid,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    // Deno reports 128+n as the code of a signalled process; the signal is in `signal`.
+    exited: proc.status.then(({ code, signal }) =>
+      signal === null ? { code, signal } : { code: null, signal },
+    ),
+    kill: (signal = "SIGTERM") => killGroup(pid, signal),
+  };
+}
+
+export const denoPlatform: Platform & { readonly Response: typeof Response } = {
+  // Files, environment and cwd through Deno's node: modules (process.env is live there too).
+  ...nodePlatform,
+  name: "deno",
+  version: Deno.version.deno,
+  execPath: Deno.execPath(),
+  serve,
+  spawn,
+  // Deno.serve takes nothing but its own Response.
+  Response: globalThis.Response,
+};
