@@ -104,7 +104,12 @@ describe("writing a Response", () => {
     ["Response.json", () => Response.json({ a: 1 }), '{"a":1}', "application/json"],
     ["a Blob", () => new Response(new Blob(["blob!"], { type: "text/x-blob" })), "blob!", "text/x-blob"],
     ["an ArrayBuffer", () => new Response(new TextEncoder().encode("ab").buffer), "ab", null],
-    ["URLSearchParams", () => new Response(new URLSearchParams({ q: "1" })), "q=1", "application/x-www-form-urlencoded;charset=UTF-8"],
+    [
+      "URLSearchParams",
+      () => new Response(new URLSearchParams({ q: "1" })),
+      "q=1",
+      "application/x-www-form-urlencoded;charset=UTF-8",
+    ],
     ["a consumed-then-rebuilt body", () => new Response(new Response("again").body), "again", null],
   ])("sends %s with its bytes and type", async (_, build, body, type) => {
     const url = await serve(() => build());
