@@ -11,7 +11,7 @@ import type {
   Server,
   SpawnOptions,
 } from "@lambkin/core";
-import { failedChild, nodePlatform } from "@lambkin/node/platform";
+import { FastResponse, failedChild, nativeResponse, nodePlatform } from "@lambkin/node/platform";
 
 // The few Bun APIs used here, typed structurally: the published .d.ts must not mention `Bun`'s own
 // types (they clash with @types/node for whoever imports this package).
@@ -59,6 +59,11 @@ class BunRequestInfo implements RequestInfo {
   }
 }
 
+/** The engine's server takes only its own `Response`: unwrap a `FastResponse`. */
+function native(response: Response | Promise<Response>): Response | Promise<Response> {
+  return response instanceof Promise ? response.then(nativeResponse) : nativeResponse(response);
+}
+
 async function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
   // Bun.serve's Request has no trailers, and after a chunked body carrying some it even answers
   // a spurious 400 (it parses them as a new request): Bun's node:http layer reads them fine.
@@ -68,7 +73,7 @@ async function serve(handler: FetchHandler, options: ServeOptions): Promise<Serv
     port: options.port,
     // Bun closes a connection idle for 10 s by default, a pending long-poll `next` included.
     idleTimeout: 0,
-    fetch: (request, server) => handler(request, new BunRequestInfo(request, server)),
+    fetch: (request, server) => native(handler(request, new BunRequestInfo(request, server))),
     error(error) {
       console.error("lambkin: the request handler failed:", error);
       return new Response("Internal Server Error", { status: 500 });
@@ -117,6 +122,6 @@ export const bunPlatform: Platform & { readonly Response: typeof Response } = {
   execPath: process.execPath,
   serve,
   spawn,
-  // Bun's own Response is cheap, and Bun.serve takes nothing else.
-  Response: globalThis.Response,
+  // Cheapest on the node:http (trailers) servers; Bun.serve gets Bun's own (see `native`).
+  Response: FastResponse,
 };

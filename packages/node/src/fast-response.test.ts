@@ -1,6 +1,6 @@
 import type { Server } from "@lambkin/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { FastResponse } from "./fast-response.ts";
+import { FastResponse, nativeResponse } from "./fast-response.ts";
 import { nodePlatform } from "./platform.ts";
 
 describe("FastResponse as a Response", () => {
@@ -42,6 +42,18 @@ describe("FastResponse as a Response", () => {
     const response = new FastResponse(new Blob(["blob"], { type: "text/x-blob" }));
     expect(response.headers.get("content-type")).toBe("text/x-blob");
     expect(await response.text()).toBe("blob");
+  });
+
+  it("gives way to the engine's own Response for servers that take nothing else", async () => {
+    const fast = new FastResponse("own", { status: 203, headers: { "x-a": "1" } });
+    const own = nativeResponse(fast);
+    expect(own).not.toBe(fast);
+    expect(Object.getPrototypeOf(own)).toBe(Response.prototype);
+    expect(own.status).toBe(203);
+    expect(own.headers.get("x-a")).toBe("1");
+    expect(await own.text()).toBe("own");
+    const plain = new Response("plain");
+    expect(nativeResponse(plain)).toBe(plain);
   });
 
   it("refuses a status Response refuses", () => {

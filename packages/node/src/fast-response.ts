@@ -5,8 +5,9 @@
  * that alone costs 11–20 µs, several times per invoke. `FastResponse` only remembers its body and
  * init; lambkin's node:http server writes those directly, and any other use (`clone()`,
  * `formData()`, handing it to code that wants undici's own object) builds the real `Response` once
- * and delegates to it. It passes `instanceof Response`. Only the Node server knows how to write it
- * without a stream; elsewhere use the global `Response`.
+ * and delegates to it. It passes `instanceof Response`. lambkin's node:http server writes it without
+ * a stream (on Bun's and Deno's node:http layers too); servers that take only their engine's own
+ * `Response` get it through `nativeResponse`.
  */
 
 type FastBody = string | Uint8Array | ReadableStream<Uint8Array>;
@@ -100,6 +101,12 @@ class LightResponse {
     };
   }
 
+  /** The engine's own `Response` for `response`: for servers that take nothing else. */
+  static native(response: Response): Response {
+    if (typeof response !== "object" || response === null || !(#body in response)) return response;
+    return response._real;
+  }
+
   get _real(): Response {
     if (!this.#real) {
       this.#real = new NativeResponse(this.#body as BodyInit | null, this.#init);
@@ -179,6 +186,12 @@ Object.setPrototypeOf(LightResponse.prototype, NativeResponse.prototype);
  * `FastResponse.json(data)`. It is a `Response` in every way but its cost.
  */
 export const FastResponse = LightResponse as unknown as typeof Response;
+
+/**
+ * The engine's own `Response` behind a `FastResponse` (built now if need be), or `response` itself:
+ * for servers such as `Bun.serve` and `Deno.serve` that take nothing else.
+ */
+export const nativeResponse: (response: Response) => Response = LightResponse.native;
 
 /** The parts of a `FastResponse` still untouched, or undefined for anything else. */
 export const fastParts: (response: unknown) => FastParts | undefined = LightResponse.parts;

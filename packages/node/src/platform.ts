@@ -31,7 +31,7 @@ import { failedChild } from "./failed-child.ts";
 import { FastResponse } from "./fast-response.ts";
 
 export { failedChild } from "./failed-child.ts";
-export { FastResponse } from "./fast-response.ts";
+export { FastResponse, nativeResponse } from "./fast-response.ts";
 
 class NodeRequestInfo implements RequestInfo {
   #req: IncomingMessage;

@@ -10,4 +10,5 @@ beforeAll(async () => {
 afterAll(() => fixture?.stop());
 
 serveContract("bun", () => fixture.control);
+serveContract("bun", () => fixture.control, { response: "platform", longPoll: false });
 processContract("bun", () => fixture.control);

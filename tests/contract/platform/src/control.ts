@@ -19,8 +19,11 @@ export interface Output {
 
 export interface Control {
   info(): Promise<{ name: string; version: string; execPath: string; cwd: string; path: string | null }>;
-  /** Serves the contract app; resolves with its port. */
-  serve(options: { trailers: boolean }): Promise<number>;
+  /**
+   * Serves the contract app; resolves with its port. `response` picks the constructor the app
+   * answers with: the global `Response`, or the one the Platform offers (`platform.Response`).
+   */
+  serve(options: { trailers: boolean; response: "global" | "platform" }): Promise<number>;
   close(port: number): Promise<void>;
   spawn(argv: string[], options: { cwd: string; env: Record<string, string> }): Promise<SpawnResult>;
   kill(id: number, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
@@ -43,7 +46,7 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<string> {
   return base64(new Uint8Array(await new Response(stream).arrayBuffer()));
 }
 
-export function createControl(platform: Platform, R: typeof Response = Response): Control {
+export function createControl(platform: Platform & { readonly Response?: typeof Response }): Control {
   const servers = new Map<number, Server>();
   const children = new Map<
     number,
@@ -58,7 +61,8 @@ export function createControl(platform: Platform, R: typeof Response = Response)
       cwd: platform.cwd(),
       path: platform.env.PATH ?? null,
     }),
-    async serve({ trailers }) {
+    async serve({ trailers, response }) {
+      const R = response === "platform" ? (platform.Response ?? Response) : Response;
       const server = await platform.serve(createApp(R), { hostname: "127.0.0.1", port: 0, trailers });
       servers.set(server.port, server);
       return server.port;

@@ -10,4 +10,5 @@ beforeAll(async () => {
 afterAll(() => fixture?.stop());
 
 serveContract("deno", () => fixture.control);
+serveContract("deno", () => fixture.control, { response: "platform", longPoll: false });
 processContract("deno", () => fixture.control);

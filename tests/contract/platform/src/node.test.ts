@@ -1,12 +1,9 @@
-// The Platform contract on Node, in-process: once answering with the global Response, once with
-// the adapter's FastResponse (which its node:http server writes without a stream).
-import { FastResponse, nodePlatform } from "@lambkin/node/platform";
+// The Platform contract on Node, in-process.
+import { nodePlatform } from "@lambkin/node/platform";
 import { createControl } from "./control.ts";
 import { processContract, serveContract } from "./suite.ts";
 
 const control = createControl(nodePlatform);
 serveContract("node", () => control);
+serveContract("node", () => control, { response: "platform", longPoll: false });
 processContract("node", () => control);
-
-const fast = createControl(nodePlatform, FastResponse);
-serveContract("node with FastResponse", () => fast, { longPoll: false });

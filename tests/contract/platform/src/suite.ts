@@ -49,17 +49,21 @@ async function until(connection: RawConnection, text: string): Promise<void> {
   expect(connection.pending.toString()).toContain(text);
 }
 
-/** Serving: everything about `serve` a caller or a runtime can observe. */
+/**
+ * Serving: everything about `serve` a caller or a runtime can observe. Run once with the global
+ * `Response` and once with `platform.Response` (the long-poll, 12 s, only in the first run).
+ */
 export function serveContract(
   name: string,
   control: () => Control,
-  options: { longPoll: boolean } = { longPoll: true },
+  options: { response: "global" | "platform"; longPoll: boolean } = { response: "global", longPoll: true },
 ): void {
-  describe(`${name}: serve`, () => {
+  const { response } = options;
+  describe(`${name}: serve, answering with the ${response} Response`, () => {
     const ports = { plain: 0, trailers: 0 };
     beforeAll(async () => {
-      ports.plain = await control().serve({ trailers: false });
-      ports.trailers = await control().serve({ trailers: true });
+      ports.plain = await control().serve({ trailers: false, response });
+      ports.trailers = await control().serve({ trailers: true, response });
     });
     afterAll(async () => {
       await control().close(ports.plain);
@@ -308,7 +312,7 @@ export function serveContract(
     it.each([false, true])(
       "close() (trailers: %s) closes idle and busy connections and stops listening",
       async (trailers) => {
-        const port = await control().serve({ trailers });
+        const port = await control().serve({ trailers, response });
         const key = `close-${trailers}-${Math.random()}`;
         const idle = await RawConnection.open(port);
         idle.write(rawGet("/echo"));
