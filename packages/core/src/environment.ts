@@ -191,7 +191,7 @@ export class Environment implements RuntimeApiHost {
     if (invocation.clientContext !== undefined) headers[H_CLIENT_CONTEXT] = invocation.clientContext;
     if (invocation.cognitoIdentity !== undefined) headers[H_COGNITO_IDENTITY] = invocation.cognitoIdentity;
     if (invocation.tenantId !== undefined) headers[H_TENANT_ID] = invocation.tenantId;
-    respond(new Response(invocation.payload as BodyInit, { status: 200, headers }));
+    respond(new this.#ctx.platform.Response(invocation.payload as BodyInit, { status: 200, headers }));
   }
 
   /**
@@ -286,7 +286,7 @@ export class Environment implements RuntimeApiHost {
       return entityTooLarge();
     }
     this.#finish(invocation, undefined, () => invocation.settle({ kind: "response", body, contentType }));
-    return accepted();
+    return accepted(this.#ctx.platform.Response);
   }
 
   async error(requestId: string, request: Request): Promise<Response> {
@@ -304,7 +304,7 @@ export class Environment implements RuntimeApiHost {
     }
     const error = functionError(request, body);
     this.#finish(invocation, undefined, () => invocation.settle({ kind: "error", ...error }));
-    return accepted();
+    return accepted(this.#ctx.platform.Response);
   }
 
   async initError(request: Request): Promise<Response> {
@@ -317,7 +317,7 @@ export class Environment implements RuntimeApiHost {
     this.#initFailure = () => ({ ...error, platform: "error" });
     // Lambda discards an environment whose init failed; the runtime is expected to exit anyway.
     void this.stop();
-    return accepted();
+    return accepted(this.#ctx.platform.Response);
   }
 
   /** The invocation a `/response` or `/error` for `requestId` may answer, or the error reply. */
@@ -379,7 +379,7 @@ export class Environment implements RuntimeApiHost {
             : undefined;
         resolveCompletion(error);
         this.#finish(invocation);
-        return accepted();
+        return accepted(this.#ctx.platform.Response);
       },
       (reason: unknown) => {
         this.#abortStream = undefined;
@@ -396,7 +396,7 @@ export class Environment implements RuntimeApiHost {
               };
         resolveCompletion(error);
         this.#finish(invocation, error);
-        return error === tooLarge ? entityTooLarge() : accepted();
+        return error === tooLarge ? entityTooLarge() : accepted(this.#ctx.platform.Response);
       },
     );
   }

@@ -93,7 +93,13 @@ export async function createLambkin(
     schedulers.set(fn.name, new FunctionScheduler(fn, { platform, config, engines, log }));
   }
   const asyncQueue = new AsyncQueue(config, log);
-  const fetch = createInvokeApi({ config, schedulers, asyncQueue, startedAt: new Date() });
+  const fetch = createInvokeApi({
+    config,
+    schedulers,
+    asyncQueue,
+    startedAt: new Date(),
+    Response: platform.Response,
+  });
   const urlFetch = createUrlApi(schedulers);
   const servers: Server[] = [];
   let closing: Promise<void> | undefined;

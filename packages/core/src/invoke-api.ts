@@ -47,6 +47,8 @@ export interface InvokeApiContext {
   asyncQueue: AsyncQueue;
   /** When lambkin started: reported as every function's LastModified. */
   startedAt: Date;
+  /** The platform's `Response` for buffered hot-path answers. */
+  Response: typeof Response;
 }
 
 const decoder = new TextDecoder();
@@ -126,7 +128,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     };
     if (result.functionError) headers[H_FUNCTION_ERROR] = "Unhandled";
     if (result.logResult !== undefined) headers[H_LOG_RESULT] = result.logResult;
-    return new Response(result.payload as BodyInit, { status: 200, headers });
+    return new ctx.Response(result.payload as BodyInit, { status: 200, headers });
   }
 
   /**

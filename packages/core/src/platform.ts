@@ -91,6 +91,12 @@ export interface Platform {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The host process's current working directory (relative config paths start here). */
   cwd(): string;
+  /**
+   * The `Response` constructor core builds its hot-path answers with. The global one is always
+   * correct; an adapter may offer a cheaper one its own server writes without a body stream
+   * (undici builds a ReadableStream per body on Node, a large share of a round trip).
+   */
+  readonly Response: typeof Response;
 }
 
 export interface FileInfo {

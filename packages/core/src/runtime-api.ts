@@ -26,8 +26,8 @@ export interface RuntimeApiHost {
 }
 
 /** The `202 {"status":"OK"}` reply to an accepted post. */
-export const accepted = (): Response =>
-  new Response(RUNTIME_ACCEPTED_BODY, { status: 202, headers: { "content-type": "application/json" } });
+export const accepted = (R: typeof Response): Response =>
+  new R(RUNTIME_ACCEPTED_BODY, { status: 202, headers: { "content-type": "application/json" } });
 
 export const invalidRequestId = (requestId: string): Response =>
   runtimeErrorResponse(400, "InvalidRequestID", `Invalid request ID: "${requestId}"`);
