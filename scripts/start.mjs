@@ -26,8 +26,16 @@ function run(program, argv) {
   });
 }
 
-console.log(dim("npm start: building (turbo run build; cached packages are skipped)…"));
-const built = await run(join(root, "node_modules/.bin/turbo"), ["run", "build", "--output-logs=errors-only"]);
+// Only what serving needs: the CLI with its dependencies, and the runtime client the samples run
+// on (turbo skips what is cached). Other workspaces (benchmarks, tests) do not block a start.
+console.log(dim("npm start: building lambkin and @lambkin/client (cached packages are skipped)…"));
+const built = await run(join(root, "node_modules/.bin/turbo"), [
+  "run",
+  "build",
+  "--filter=lambkin...",
+  "--filter=@lambkin/client...",
+  "--output-logs=errors-only",
+]);
 if (built !== 0) {
   console.error(`npm start: the build failed (exit ${built}); fix it and run npm start again`);
   process.exit(built);
