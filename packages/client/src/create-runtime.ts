@@ -250,6 +250,14 @@ class LambdaRuntime implements Runtime {
   async #invokeStreaming(info: InvocationInfo, body: string): Promise<void> {
     const stream = this.#api.openResponseStream(info.requestId, this.#highWaterMark);
     this.#phase = { kind: "streaming", requestId: info.requestId, stream };
+    // The event loop emptying while the handler or its stream is still pending means neither can
+    // ever finish: fail the stream with Runtime.NodeJsExit, as for a buffered async handler.
+    let onBeforeExit!: () => void;
+    const loopEmptied = new Promise<never>((_resolve, reject) => {
+      onBeforeExit = () => reject(new NodeJsExitError());
+    });
+    loopEmptied.catch(() => {});
+    process.on("beforeExit", onBeforeExit);
     try {
       const context = buildContext(info, this.#env, {
         done: (error) => (error ? void stream.fail(formatError(error)) : stream.end()),
@@ -259,8 +267,11 @@ class LambdaRuntime implements Runtime {
       const event = JSON.parse(body);
       const result = this.#handler(event, stream, context);
       if (!isPromiseLike(result)) throw new Error("Streaming does not support non-async handlers.");
-      if ((await result) !== undefined) console.warn("Streaming handlers ignore return values.");
-      await stream.completed();
+      if ((await Promise.race([result, loopEmptied])) !== undefined) {
+        console.warn("Streaming handlers ignore return values.");
+      }
+      // AWS waits for the stream to end after the handler resolved, however long that takes.
+      await Promise.race([stream.completed(), loopEmptied]);
     } catch (error) {
       if (error instanceof RuntimeApiError) throw error;
       if (this.#crashing) return hang();
@@ -268,6 +279,8 @@ class LambdaRuntime implements Runtime {
       await stream.fail(formatError(error)).catch((postError: unknown) => {
         if (postError instanceof RuntimeApiError) throw postError;
       });
+    } finally {
+      process.off("beforeExit", onBeforeExit);
     }
   }
 

@@ -19,7 +19,9 @@ describe("text records", () => {
   });
 
   it("print a missing request id as the word undefined, as Lambda does during init", () => {
-    expect(formatTextRecord(TIME, undefined, LOG_LEVELS.WARN, "early", [])).toBe(`${TIME}\tundefined\tWARN\tearly`);
+    expect(formatTextRecord(TIME, undefined, LOG_LEVELS.WARN, "early", [])).toBe(
+      `${TIME}\tundefined\tWARN\tearly`,
+    );
   });
 });
 

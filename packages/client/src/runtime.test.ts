@@ -696,6 +696,18 @@ describe.each(ENGINES)("runtime on %s", (engine) => {
     );
 
     it(
+      "fails a stream that can never end (the event loop emptied) with Runtime.NodeJsExit",
+      async () => {
+        const post = await rt.api.invoke({ action: "never" });
+        expect(post.body.length).toBe(0);
+        expect(post.trailers["lambda-runtime-function-error-type"]).toBe("Runtime.NodeJsExit");
+        // And goes on serving.
+        expect((await rt.api.invoke({ action: "pipeline" })).body.toString()).toBe("abc");
+      },
+      TIMEOUT,
+    );
+
+    it(
       "logs a streaming failure as Invoke Error",
       async () => {
         const requestId = `${engine}-stream-log`;

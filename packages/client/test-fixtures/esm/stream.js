@@ -57,6 +57,11 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream,
         responseStream,
       );
       return;
+    case "never":
+      // Waits on nothing that can ever happen: no timer, no socket. (Once bytes were written, the
+      // open post keeps the process alive, and the invocation ends at its timeout, as in AWS.)
+      await new Promise(() => {});
+      return;
     default:
       throw new Error(`unknown action ${JSON.stringify(event.action)}`);
   }
