@@ -85,7 +85,10 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     const traceHeader = request.headers.get(H_AMZN_TRACE_ID) ?? undefined;
 
     if (type === "DryRun")
-      return new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST } });
+      return new Response(null, {
+        status: 204,
+        headers: { [H_EXECUTED_VERSION]: LATEST, ...freshRequestId() },
+      });
     if (type === "Event") {
       const invocation = new Invocation({ payload, traceId: traceHeader });
       // Throttles and errors of the event itself are retried by the queue, never told to the caller.
@@ -161,7 +164,10 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     }
     const payload = validatePayload(body, type, MAX_ASYNC_PAYLOAD_BYTES);
     if (type === "DryRun")
-      return new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST } });
+      return new Response(null, {
+        status: 204,
+        headers: { [H_EXECUTED_VERSION]: LATEST, ...freshRequestId() },
+      });
 
     const invocation = new Invocation({
       payload,
@@ -220,16 +226,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     return functionConfiguration(fn, ctx.config, ctx.startedAt);
   }
 
-  // Every AWS reply carries a request id (SDKs report it as `$metadata.requestId`, also for
-  // errors); an invoke's is its invocation's, every other reply gets a fresh one.
   return async (request) => {
-    const response = await answer(request);
-    if (!response.headers.has(H_AMZN_REQUEST_ID))
-      response.headers.set(H_AMZN_REQUEST_ID, crypto.randomUUID());
-    return response;
-  };
-
-  async function answer(request: Request): Promise<Response> {
     try {
       const url = new URL(request.url);
       const route = matchInvokeRoute(request.method, url.pathname);
@@ -238,21 +235,25 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
           return await invoke(request, route.functionName, url.searchParams);
         case "list-functions": {
           const Functions = [...ctx.schedulers.values()].map((s) => configuration(s.fn));
-          return Response.json({ Functions });
+          return Response.json({ Functions }, { headers: freshRequestId() });
         }
         case "get-function": {
           const ref = parseFunctionName(route.functionName, url.searchParams.get("Qualifier"));
           const fn = schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier).fn;
-          return Response.json({
-            Configuration: configuration(fn),
-            Code: { RepositoryType: "S3", Location: `file://${fn.codeDir}` },
-            Tags: {},
-          });
+          return Response.json(
+            {
+              Configuration: configuration(fn),
+              Code: { RepositoryType: "S3", Location: `file://${fn.codeDir}` },
+              Tags: {},
+            },
+            { headers: freshRequestId() },
+          );
         }
         case "get-function-configuration": {
           const ref = parseFunctionName(route.functionName, url.searchParams.get("Qualifier"));
           return Response.json(
             configuration(schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier).fn),
+            { headers: freshRequestId() },
           );
         }
         case "invoke-stream":
@@ -260,19 +261,31 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
         default:
           return Response.json(
             { Type: "User", message: `No such operation: ${request.method} ${url.pathname}` },
-            { status: 404, headers: { "x-amzn-errortype": "UnknownOperationException" } },
+            {
+              status: 404,
+              headers: { "x-amzn-errortype": "UnknownOperationException", ...freshRequestId() },
+            },
           );
       }
     } catch (error) {
-      if (error instanceof InvokeApiError) return invokeErrorResponse(error);
+      if (error instanceof InvokeApiError) return invokeErrorResponse(error, crypto.randomUUID());
       return invokeErrorResponse(
         new InvokeApiError(
           "ServiceException",
           `lambkin failed to serve the request: ${error instanceof Error ? error.message : String(error)}`,
         ),
+        crypto.randomUUID(),
       );
     }
-  }
+  };
+}
+
+/**
+ * Every AWS reply carries a request id (SDKs report it as `$metadata.requestId`, for errors too):
+ * an invoke's is its invocation's; replies that run nothing get a fresh one.
+ */
+function freshRequestId(): Record<string, string> {
+  return { [H_AMZN_REQUEST_ID]: crypto.randomUUID() };
 }
 
 function unref(timer: ReturnType<typeof setTimeout>): void {
