@@ -83,9 +83,9 @@ export class RuntimeApiError extends Error {
 
 /**
  * The body posted to `/error` and `/init/error`. AWS's Node.js runtime names the stack field
- * `trace`; lambkin follows its own issue text and Python/Go (`stackTrace`), which lambkin's callers
- * read the same way. DEL characters are escaped as AWS does, because the body travels in a header
- * (the streaming error trailer) where DEL is not allowed.
+ * `trace`; lambkin follows its issue text and the Python and Go runtimes (`stackTrace`). DEL
+ * characters are escaped as AWS does: the error type also travels in a header (or trailer), where
+ * DEL is not allowed.
  */
 export interface ErrorBody {
   errorType: string;
