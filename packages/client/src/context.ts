@@ -11,6 +11,11 @@ export interface InvocationInfo {
   clientContext: ClientContext | undefined;
   identity: CognitoIdentity | undefined;
   tenantId: string | undefined;
+  /**
+   * A client-context or identity header that is not JSON. AWS fails that invocation with it (not
+   * the runtime), so it is kept here and thrown where the handler would be called.
+   */
+  headerError: Error | undefined;
 }
 
 /** Reads the invocation headers (names lower-case). Throws when the request id is missing. */
@@ -19,14 +24,24 @@ export function parseInvocationHeaders(headers: Record<string, string>): Invocat
   if (!requestId) {
     throw new Error("the Runtime API's next reply has no Lambda-Runtime-Aws-Request-Id header");
   }
+  let headerError: Error | undefined;
+  const json = <T>(name: string, value: string | undefined): T | undefined => {
+    try {
+      return parseJsonHeader<T>(value, name);
+    } catch (error) {
+      headerError ??= error as Error;
+      return undefined;
+    }
+  };
   return {
     requestId,
     deadlineMs: Number.parseInt(headers["lambda-runtime-deadline-ms"] ?? "", 10),
     invokedFunctionArn: headers["lambda-runtime-invoked-function-arn"] ?? "",
     traceId: headers["lambda-runtime-trace-id"] || undefined,
-    clientContext: parseJsonHeader(headers["lambda-runtime-client-context"], "ClientContext"),
-    identity: parseJsonHeader(headers["lambda-runtime-cognito-identity"], "CognitoIdentity"),
+    clientContext: json<ClientContext>("ClientContext", headers["lambda-runtime-client-context"]),
+    identity: json<CognitoIdentity>("CognitoIdentity", headers["lambda-runtime-cognito-identity"]),
     tenantId: headers["lambda-runtime-aws-tenant-id"] || undefined,
+    headerError,
   };
 }
 

@@ -230,6 +230,7 @@ class LambdaRuntime implements Runtime {
           succeed: (result) => callback(null, result),
           fail: (error) => callback(error ?? "handled"),
         });
+        if (info.headerError) throw info.headerError;
         const event = JSON.parse(body);
         const result = handler(event, context, callback);
         if (isPromiseLike(result)) {
@@ -264,6 +265,7 @@ class LambdaRuntime implements Runtime {
         succeed: () => stream.end(),
         fail: (error) => void stream.fail(formatError(error ?? "handled")),
       });
+      if (info.headerError) throw info.headerError;
       const event = JSON.parse(body);
       const result = this.#handler(event, stream, context);
       if (!isPromiseLike(result)) throw new Error("Streaming does not support non-async handlers.");

@@ -187,6 +187,20 @@ describe.each(ENGINES)("runtime on %s", (engine) => {
     );
 
     it(
+      "fails the invocation, not the runtime, for an event or client context that is not JSON",
+      async () => {
+        const badEvent = await rt.api.invoke("{not json");
+        expect(badEvent.kind).toBe("error");
+        expect(json(badEvent).errorType).toBe("SyntaxError");
+        const badContext = await rt.api.invoke({ action: "echo" }, { clientContext: "{nope" });
+        expect(badContext.kind).toBe("error");
+        expect(json(badContext).errorMessage).toMatch(/^Cannot parse ClientContext as json/);
+        expect((await rt.api.invoke({ action: "echo" })).kind).toBe("response");
+      },
+      TIMEOUT,
+    );
+
+    it(
       "posts a thrown non-error with its JavaScript type",
       async () => {
         const post = await rt.api.invoke({ action: "throw-string" });
