@@ -68,3 +68,22 @@ describe("jsonSink", () => {
     });
   });
 });
+
+describe("multi-line records", () => {
+  it("shows a record's \\r-joined lines as lines, indented under the message", () => {
+    let out = "";
+    const sink = textSink({ colour: false, functionNames: ["fn"], write: (t) => (out += t) });
+    sink({
+      time: 0,
+      functionName: "fn",
+      requestId: undefined,
+      stream: "stdout",
+      line: "Error: boom\r    at a\r    at b",
+    });
+    const lines = out.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/ Error: boom$/);
+    expect(lines[1]).toBe(`${" ".repeat(lines[0]!.indexOf("Error"))}    at a`);
+    expect(out).not.toContain("\r");
+  });
+});

@@ -79,7 +79,11 @@ export function textSink({ colour, functionNames, write }: TextSinkOptions): Log
     if (colour && r.stream === "platform") line = dim(line);
     else if (colour && r.stream === "stderr") line = red(line);
     const time = clock(r.time);
-    write(`${colour ? dim(time) : time} ${nameOf(r.functionName)} ${colour ? dim(id) : id} ${line}\n`);
+    const head = `${colour ? dim(time) : time} ${nameOf(r.functionName)} ${colour ? dim(id) : id} `;
+    // Lambda's runtimes keep a multi-line message in one record by writing its newlines as "\r"
+    // (CloudWatch shows them as line breaks); a terminal would overwrite the line instead.
+    if (line.includes("\r")) line = line.split("\r").join(`\n${" ".repeat(13 + width + 10)}`);
+    write(`${head}${line}\n`);
   };
 }
 
