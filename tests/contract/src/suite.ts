@@ -633,9 +633,14 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       const plain = await get("/behave/stream-plain");
       expect(plain.headers.get("content-type")).toBe("text/plain");
       expect(await plain.text()).toBe("plain stream");
-      const failed = await get("/behave/stream-fail");
-      expect(failed.status).toBe(200);
-      await expect(failed.text()).rejects.toThrow();
+      // Cut: the client never sees a clean end. Where the engine had not flushed the headers yet
+      // (Bun.serve holds them back for a short body), the request itself fails.
+      const failed = await get("/behave/stream-fail").then(
+        async (res) => ({ status: res.status, body: await res.text().then(() => "complete", () => "cut") }),
+        () => ({ status: 0, body: "cut" }),
+      );
+      expect(failed.body).toBe("cut");
+      expect([0, 200]).toContain(failed.status);
     });
   });
 
