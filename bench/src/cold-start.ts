@@ -1,0 +1,153 @@
+/**
+ * Cold start: invoke-to-answer of a function with no environment yet (lambkin on Node starts the
+ * runtime process, the client loads the handler, calls `next`, answers), next to the bare engine's
+ * own start-up: process start to its first HTTP request (bare-start.ts).
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { type Context, ms, reason } from "./context.ts";
+import { ENGINES, type Engine, scriptArgv } from "./engines.ts";
+import type { ColdRow } from "./results.ts";
+import { ECHO_DIR, functionFor } from "./runtimes.ts";
+import { median, sig } from "./stats.ts";
+import { LambkinHost } from "./systems.ts";
+import { WARM_BODY } from "./warm.ts";
+
+const coldName = (engine: Engine, i: number) => `cold-${engine}-${i}`;
+
+/** A server that notes when each bare start-up's request arrives (keyed by a token in its path). */
+function arrivals() {
+  const waiting = new Map<string, (at: number) => void>();
+  const server = createServer((req, res) => {
+    const at = performance.now();
+    waiting.get(req.url!.slice(1))?.(at);
+    res.end("ok");
+  });
+  return {
+    listen: () =>
+      new Promise<number>((resolve) =>
+        server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)),
+      ),
+    expect: (token: string) => new Promise<number>((resolve) => waiting.set(token, resolve)),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function bareStartup(
+  engine: Engine,
+  port: number,
+  server: ReturnType<typeof arrivals>,
+): Promise<number> {
+  const token = randomUUID();
+  const arrived = server.expect(token);
+  const [program, ...args] = [...scriptArgv(engine, "bare-start.js"), `http://127.0.0.1:${port}/${token}`];
+  const started = performance.now();
+  // As lambkin starts a runtime: its own process group, a clean environment.
+  const child = spawn(program!, args, {
+    cwd: ECHO_DIR,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    detached: true,
+    stdio: "ignore",
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => resolve(code ?? -1));
+  });
+  const first = await Promise.race([
+    arrived,
+    exited.then((code) => {
+      throw new Error(`${engine} exited (${code}) before its first request: ${[program, ...args].join(" ")}`);
+    }),
+  ]);
+  await exited;
+  return first - started;
+}
+
+export async function coldStart(ctx: Context): Promise<void> {
+  const { plan, caller, progress } = ctx;
+  const n = plan.cold.samples;
+  progress.step(`cold start: starting lambkin on node with ${n} fresh functions per runtime engine`);
+  const functions = Object.fromEntries(
+    ENGINES.flatMap((engine) =>
+      Array.from({ length: n }, (_, i) => [coldName(engine, i), functionFor(engine)]),
+    ),
+  );
+  const server = arrivals();
+  const port = await server.listen();
+  // lambkin's REPORT line of a cold start carries its Init Duration (spawn → first `next`).
+  const initMs = new Map<string, number>();
+  const onLogLine = (line: string) => {
+    const m = /^\[([^\]]+)\] REPORT .*Init Duration: ([\d.]+) ms/.exec(line);
+    if (m) initMs.set(m[1]!, Number(m[2]));
+  };
+  const lambkin = await LambkinHost.start("node", functions, { onLogLine }).catch((error: unknown) =>
+    reason(error),
+  );
+  const samples = new Map<string, number[]>();
+  const failures = new Map<string, string>();
+  const add = (key: string, take: () => Promise<number>) =>
+    failures.has(key)
+      ? Promise.resolve()
+      : take().then(
+          (v) => void samples.set(key, [...(samples.get(key) ?? []), v]),
+          (error: unknown) => void failures.set(key, reason(error)),
+        );
+  try {
+    // Interleaved (bare, lambkin, next engine…) so that machine noise spreads over all of them.
+    for (let i = 0; i < n; i++) {
+      for (const engine of ENGINES) {
+        progress.step(`cold start · ${engine} · sample ${i + 1}/${n}`);
+        await add(`bare-${engine}`, () => bareStartup(engine, port, server));
+        if (typeof lambkin === "string")
+          failures.set(`lambkin-${engine}`, `lambkin did not start: ${lambkin}`);
+        else {
+          await add(`lambkin-${engine}`, async () => {
+            const r = await caller.run(lambkin, coldName(engine, i), {
+              body: WARM_BODY,
+              concurrency: 1,
+              warmup: 0,
+              count: 1,
+              maxMs: 30_000,
+              expect: "echo",
+            });
+            return r.p50_ms;
+          });
+        }
+      }
+    }
+  } finally {
+    if (typeof lambkin !== "string") await lambkin.stop();
+    await server.close();
+  }
+  for (const engine of ENGINES) {
+    const cold = samples.get(`lambkin-${engine}`);
+    const bare = samples.get(`bare-${engine}`);
+    const inits = Array.from({ length: n }, (_, i) => initMs.get(coldName(engine, i))).filter(
+      (v): v is number => v !== undefined,
+    );
+    const rows: ColdRow[] = [
+      cold
+        ? {
+            runtime: engine,
+            system: "lambkin",
+            host: "node",
+            cold_ms: sig(median(cold)),
+            samples: cold.map((v) => sig(v)),
+          }
+        : {
+            runtime: engine,
+            system: "lambkin",
+            host: "node",
+            skipped: failures.get(`lambkin-${engine}`) ?? "not measured",
+          },
+      bare
+        ? { runtime: engine, system: "bare", startup_ms: sig(median(bare)), samples: bare.map((v) => sig(v)) }
+        : { runtime: engine, system: "bare", skipped: failures.get(`bare-${engine}`) ?? "not measured" },
+    ];
+    ctx.results.cold_start.push(...rows);
+    progress.figure(
+      `${engine}: lambkin cold ${cold ? ms(median(cold)) : "skipped"} (init ${inits.length ? ms(median(inits)) : "–"}) · bare start-up ${bare ? ms(median(bare)) : "skipped"}`,
+    );
+  }
+}

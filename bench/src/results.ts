@@ -1,0 +1,112 @@
+/**
+ * The shape of bench/results/latest.json (/work/shared/BENCH.md): rows carry their labels; times
+ * in ms, rates per second, memory in MB (MiB, as /proc reports it). A row that could not be
+ * measured says why in `skipped` instead of carrying figures.
+ */
+import type { Engine } from "./engines.ts";
+import type { RuntimeKind } from "./runtimes.ts";
+
+export type System = "lambkin" | "floor";
+
+export interface LatencyFigures {
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  invokes_per_s: number;
+  /** CPU time the host process (lambkin, or the relay) spent per invoke, in µs. */
+  host_cpu_us: number;
+}
+
+export interface WarmRow extends Partial<LatencyFigures> {
+  host: Engine;
+  runtime: RuntimeKind;
+  system: System;
+  skipped?: string;
+}
+
+export interface ThroughputRow {
+  host: Engine;
+  concurrency: number;
+  system: System;
+  invokes_per_s?: number;
+  p50_ms?: number;
+  p99_ms?: number;
+  host_cpu_us?: number;
+  skipped?: string;
+}
+
+export type ColdRow =
+  | {
+      runtime: Engine;
+      system: "lambkin";
+      host: "node";
+      cold_ms?: number;
+      /** lambkin's own Init Duration (process start → the runtime's first `next`), from its REPORT line. */
+      init_ms?: number;
+      samples?: number[];
+      skipped?: string;
+    }
+  | { runtime: Engine; system: "bare"; startup_ms?: number; samples?: number[]; skipped?: string };
+
+export interface PayloadRow {
+  bytes: number;
+  system: System;
+  p50_ms?: number;
+  /** Request bytes echoed per second, in MB (2^20 bytes). */
+  mb_per_s?: number;
+  skipped?: string;
+}
+
+export interface Growth {
+  p50_ms_by_functions: Record<string, number>;
+  /** p50 of the same host's echo function and of one that logs 100 lines per invoke. */
+  logging?: { p50_ms_echo: number; p50_ms_100_lines: number };
+  idle_rss_mb_1_function?: number;
+  idle_rss_mb_100_functions?: number;
+  /** Highest host RSS seen while the invokes below ran. */
+  rss_mb_under_load?: number;
+  /** Host RSS after so many invokes (keys: invoke counts). */
+  rss_mb_by_invokes: Record<string, number>;
+  rss_mb_after_10k?: number;
+  rss_mb_after_100k?: number;
+  skipped?: string;
+}
+
+export interface TargetCheck {
+  id: string;
+  /** What is promised, in words: `warm p50 ≤ 1.25 × floor (host node)`. */
+  target: string;
+  /** The measured ratio (×) or difference (ms). */
+  value: number | null;
+  limit: number;
+  unit: "×" | "ms";
+  /** null when it could not be measured (see `detail`). */
+  pass: boolean | null;
+  detail: string;
+}
+
+export interface Results {
+  machine: {
+    cpus: number;
+    cpu_model: string;
+    memory_gb: number;
+    os: string;
+    node: string;
+    bun: string;
+    deno: string;
+    date: string;
+    mode: "quick" | "full";
+    duration_s?: number;
+  };
+  /** How the figures were taken (so a reader can tell what a ratio compares). */
+  method: Record<string, string>;
+  warm: WarmRow[];
+  throughput: ThroughputRow[];
+  cold_start: ColdRow[];
+  client_vs_ric: { client_p50_ms: number | null; ric_p50_ms: number | null; host: "node" };
+  payload: PayloadRow[];
+  growth: Growth;
+  targets: TargetCheck[];
+  /** Sections that failed as a whole (their rows are missing), with why. */
+  failures?: string[];
+}

@@ -1,0 +1,144 @@
+/**
+ * The issue's targets, checked on the figures of one run (ratios, so machine noise cancels): each
+ * with its value, its limit, PASS/MISS, and the figures it came from.
+ */
+import { ENGINES } from "./engines.ts";
+import type { Results, TargetCheck } from "./results.ts";
+import { sig } from "./stats.ts";
+
+export const LIMITS = {
+  warmVsFloor: 1.25,
+  throughputVsFloor: 0.8,
+  coldOverBareMs: 15,
+  clientVsRic: 1,
+  rssGrowth: 1.1,
+  idleRssFunctions: 1.5,
+} as const;
+
+function check(
+  id: string,
+  target: string,
+  value: number | undefined,
+  limit: number,
+  unit: "×" | "ms",
+  atMost: boolean,
+  detail: string,
+): TargetCheck {
+  if (value === undefined || !Number.isFinite(value)) {
+    return { id, target, value: null, limit, unit, pass: null, detail: `not measured: ${detail}` };
+  }
+  return {
+    id,
+    target,
+    value: sig(value),
+    limit,
+    unit,
+    pass: atMost ? value <= limit : value >= limit,
+    detail,
+  };
+}
+
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || b === 0 ? undefined : a / b;
+
+export function checkTargets(r: Results): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const host of ENGINES) {
+    const lk = r.warm.find((w) => w.host === host && w.runtime === "node" && w.system === "lambkin");
+    const fl = r.warm.find((w) => w.host === host && w.runtime === "node" && w.system === "floor");
+    if (!lk && !fl) continue;
+    out.push(
+      check(
+        `warm_p50_${host}`,
+        `warm p50 ≤ ${LIMITS.warmVsFloor} × floor (host ${host}, @lambkin/client on Node)`,
+        ratio(lk?.p50_ms, fl?.p50_ms),
+        LIMITS.warmVsFloor,
+        "×",
+        true,
+        `lambkin ${lk?.p50_ms ?? lk?.skipped} ms, floor ${fl?.p50_ms ?? fl?.skipped} ms`,
+      ),
+    );
+  }
+  for (const host of ENGINES) {
+    const lk = r.throughput.find((t) => t.host === host && t.concurrency === 8 && t.system === "lambkin");
+    const fl = r.throughput.find((t) => t.host === host && t.concurrency === 8 && t.system === "floor");
+    if (!lk && !fl) continue;
+    out.push(
+      check(
+        `throughput_c8_${host}`,
+        `invokes/s at concurrency 8 ≥ ${LIMITS.throughputVsFloor} × floor (host ${host})`,
+        ratio(lk?.invokes_per_s, fl?.invokes_per_s),
+        LIMITS.throughputVsFloor,
+        "×",
+        false,
+        `lambkin ${lk?.invokes_per_s ?? lk?.skipped}/s, floor ${fl?.invokes_per_s ?? fl?.skipped}/s`,
+      ),
+    );
+  }
+  for (const engine of ENGINES) {
+    const cold = r.cold_start.find((c) => c.runtime === engine && c.system === "lambkin");
+    const bare = r.cold_start.find((c) => c.runtime === engine && c.system === "bare");
+    if (!cold && !bare) continue;
+    const coldMs = cold?.system === "lambkin" ? cold.cold_ms : undefined;
+    const bareMs = bare?.system === "bare" ? bare.startup_ms : undefined;
+    out.push(
+      check(
+        `cold_start_${engine}`,
+        `cold start ≤ bare ${engine} start-up + ${LIMITS.coldOverBareMs} ms`,
+        coldMs === undefined || bareMs === undefined ? undefined : coldMs - bareMs,
+        LIMITS.coldOverBareMs,
+        "ms",
+        true,
+        `lambkin cold ${coldMs ?? cold?.skipped} ms, bare start-up ${bareMs ?? bare?.skipped} ms`,
+      ),
+    );
+  }
+  if (r.warm.length > 0) {
+    const { client_p50_ms: client, ric_p50_ms: ric } = r.client_vs_ric;
+    out.push(
+      check(
+        "client_vs_ric",
+        "@lambkin/client on Node p50 ≤ aws-lambda-ric p50 (same function, lambkin on Node)",
+        ratio(client ?? undefined, ric ?? undefined),
+        LIMITS.clientVsRic,
+        "×",
+        true,
+        `client ${client ?? "–"} ms, aws-lambda-ric ${ric ?? "–"} ms`,
+      ),
+    );
+  }
+  const g = r.growth;
+  const checkpoints = Object.keys(g.rss_mb_by_invokes)
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (checkpoints.length > 0 || g.idle_rss_mb_1_function !== undefined) {
+    // First and last checkpoint: 10k and 100k invokes in a full run.
+    const [first, last] =
+      checkpoints.length > 1 ? [checkpoints[0], checkpoints.at(-1)] : [undefined, undefined];
+    const from = first === undefined ? undefined : g.rss_mb_by_invokes[String(first)];
+    const to = last === undefined ? undefined : g.rss_mb_by_invokes[String(last)];
+    out.push(
+      check(
+        "rss_growth",
+        `host RSS after ${last?.toLocaleString("en") ?? "100,000"} invokes ≤ ${LIMITS.rssGrowth} × after ${first?.toLocaleString("en") ?? "10,000"}`,
+        ratio(to, from),
+        LIMITS.rssGrowth,
+        "×",
+        true,
+        `${from ?? "–"} MB → ${to ?? "–"} MB`,
+      ),
+    );
+    out.push(
+      check(
+        "idle_rss_100_functions",
+        `idle host RSS with 100 functions ≤ ${LIMITS.idleRssFunctions} × with 1`,
+        ratio(g.idle_rss_mb_100_functions, g.idle_rss_mb_1_function),
+        LIMITS.idleRssFunctions,
+        "×",
+        true,
+        `${g.idle_rss_mb_1_function ?? "–"} MB with 1, ${g.idle_rss_mb_100_functions ?? "–"} MB with 100`,
+      ),
+    );
+  }
+  return out;
+}
