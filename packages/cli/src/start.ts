@@ -3,7 +3,7 @@
  * the ready line, then the logs until SIGINT/SIGTERM.
  */
 import { relative } from "node:path";
-import { createLambkin, type Lambkin, type LambkinConfig, type LogSink } from "@lambkin/core";
+import { batchedWriter, createLambkin, type Lambkin, type LambkinConfig, type LogSink } from "@lambkin/core";
 import { CliError, type ParsedArgs, portValue } from "./args.ts";
 import { loadConfig } from "./config-file.ts";
 import { currentEngine, type EngineName, loadPlatform, relaunch } from "./engine.ts";
@@ -42,8 +42,11 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   const format = (values["log-format"] as LogFormat | undefined) ?? "text";
   const colour = format === "text" && useColour(process.env, out.stdoutIsTTY);
   const functionNames = Object.keys(config.functions ?? {});
-  const log: LogSink =
-    format === "json" ? jsonSink(out.stdout) : textSink({ colour, functionNames, write: out.stdout });
+  // Log lines are written in batches (a syscall per line would cost much of an invoke);
+  // lambkin.close() flushes what is pending.
+  const write = batchedWriter((text) => out.stdout(text));
+  const sink: LogSink = format === "json" ? jsonSink(write) : textSink({ colour, functionNames, write });
+  const log = Object.assign(sink, { flush: write.flush });
 
   const platform = await loadPlatform();
   const shownFile = relative(process.cwd(), loaded.file) || loaded.file;

@@ -29,7 +29,15 @@ export {
 } from "./config.ts";
 export type { FunctionError, Outcome } from "./invocation.ts";
 export type { InvokeResult } from "./invoke.ts";
-export { consoleSink, type LogRecord, type LogSink, readLines, silentSink } from "./logs.ts";
+export {
+  type BatchedWriter,
+  batchedWriter,
+  consoleSink,
+  type LogRecord,
+  type LogSink,
+  readLines,
+  silentSink,
+} from "./logs.ts";
 export type * from "./platform.ts";
 export { defaultEngineCommands, type EngineCommands } from "./runtimes.ts";
 
@@ -171,6 +179,7 @@ export async function createLambkin(
           ),
         );
         await Promise.all(servers.map((s) => s.close()));
+        (log as { flush?: () => void }).flush?.();
       })();
       return closing;
     },
