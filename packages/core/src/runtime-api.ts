@@ -83,8 +83,10 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     request.body?.cancel().catch(() => {});
     return undefined;
   }
-  if (!request.body) return new Uint8Array(0);
+  // Buffered bodies are read whole: touching `request.body` would build a ReadableStream (costly
+  // on Node) that a declared length makes unnecessary.
   if (declared !== null) return new Uint8Array(await request.arrayBuffer());
+  if (!request.body) return new Uint8Array(0);
   // Chunked: count as it arrives, so an endless body cannot fill memory.
   const chunks: Uint8Array[] = [];
   let size = 0;
