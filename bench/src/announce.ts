@@ -11,8 +11,9 @@ export function announce(info: Record<string, unknown>): void {
 /**
  * Calls `stop` once when the parent closes our stdin (its way to ask for a clean exit, which Node
  * needs to write a --cpu-prof profile) or sends SIGTERM/SIGINT. Works on Node, Bun and Deno.
+ * A stdin line naming one of `commands` is answered with `@@bench {"<name>": result}`.
  */
-export function onShutdown(stop: () => Promise<void>): void {
+export function onShutdown(stop: () => Promise<void>, commands: Record<string, () => unknown> = {}): void {
   let stopping = false;
   const once = () => {
     if (stopping) return;
@@ -25,6 +26,16 @@ export function onShutdown(stop: () => Promise<void>): void {
       },
     );
   };
+  let pending = "";
+  process.stdin.on("data", (chunk: Uint8Array | string) => {
+    pending += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+    for (let at = pending.indexOf("\n"); at >= 0; at = pending.indexOf("\n")) {
+      const name = pending.slice(0, at).trim();
+      pending = pending.slice(at + 1);
+      const command = commands[name];
+      if (command) announce({ [name]: command() });
+    }
+  });
   process.stdin.on("end", once);
   process.stdin.on("error", once);
   process.stdin.resume();

@@ -17,6 +17,8 @@ const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
 export const COLORS = {
   lambkin: "#e4572e",
+  init: "#f4a582",
+  heap: "#9ae6b4",
   floor: "#9aa5b1",
   bare: "#9aa5b1",
   node: "#3c873a",
@@ -302,8 +304,8 @@ export function linePanel(
   return out.join("\n");
 }
 
-const ratioNote = (a: number | undefined, b: number | undefined, prefix = "") =>
-  a !== undefined && b !== undefined && b > 0 ? `${prefix}${sig(a / b)}× floor` : undefined;
+const ratioNote = (a: number | undefined, b: number | undefined, suffix = "× floor") =>
+  a !== undefined && b !== undefined && b > 0 ? `${sig(a / b)}${suffix}` : undefined;
 
 const RUNTIME_SHORT: Record<string, string> = {
   node: "client·node",
@@ -388,18 +390,21 @@ export function chart(res: Results): string {
       x: col(0),
       y: row(1),
       title: "Cold start vs the engine's own start-up",
-      subtitle: "ms, median; lambkin on Node: invoke → answer with no environment; target ≤ bare + 15 ms",
+      subtitle:
+        "ms, median; lambkin on Node: invoke → answer with no environment; bare: process start → first request; target ≤ bare + 15 ms",
       unit: "ms",
       groups: coldRuntimes.map((runtime) => {
         const cold = res.cold_start.find((c) => c.runtime === runtime && c.system === "lambkin");
         const bare = res.cold_start.find((c) => c.runtime === runtime && c.system === "bare");
         const c = cold?.system === "lambkin" ? cold.cold_ms : undefined;
+        const init = cold?.system === "lambkin" ? cold.init_ms : undefined;
         const b = bare?.system === "bare" ? bare.startup_ms : undefined;
         return {
           label: `${runtime} runtime`,
           note: c !== undefined && b !== undefined ? `+${sig(c - b, 2)} ms` : undefined,
           bars: [
             { series: "lambkin cold start", color: COLORS.lambkin, value: c },
+            { series: "its init (spawn → next)", color: COLORS.init, value: init },
             { series: "bare engine start-up", color: COLORS.bare, value: b },
           ],
         };
@@ -414,12 +419,14 @@ export function chart(res: Results): string {
       x: col(1),
       y: row(1),
       title: `Warm latency by function runtime (host ${primary})`,
-      subtitle: "p50 ms of sequential invokes of the same echo function; lower is better",
+      subtitle:
+        "p50 ms of sequential invokes of the same echo function, lambkin ÷ floor under each; lower is better",
       unit: "ms",
       clipAt: 8,
       groups: runtimes.map((runtime) => ({
         label: RUNTIME_SHORT[runtime] ?? runtime,
-        note: ratioNote(warmOf(primary, runtime, "lambkin"), warmOf(primary, runtime, "floor")),
+        // Six groups share the width: the ratio alone (the subtitle says it is lambkin ÷ floor).
+        note: ratioNote(warmOf(primary, runtime, "lambkin"), warmOf(primary, runtime, "floor"), "×"),
         bars: [
           { series: "lambkin", color: COLORS.lambkin, value: warmOf(primary, runtime, "lambkin") },
           { series: "floor (null relay)", color: COLORS.floor, value: warmOf(primary, runtime, "floor") },
@@ -465,7 +472,18 @@ export function chart(res: Results): string {
     { label: "peak, load", bars: [{ series: "host RSS", color: COLORS.node, value: g.rss_mb_under_load }] },
     ...Object.entries(g.rss_mb_by_invokes).map(([n, mb]) => ({
       label: `after ${Number(n) >= 1000 ? `${Number(n) / 1000}k` : n}`,
-      bars: [{ series: "host RSS", color: COLORS.node, value: mb }],
+      bars: [
+        { series: "host RSS", color: COLORS.node, value: mb },
+        ...(g.heap_mb_after_gc_by_invokes
+          ? [
+              {
+                series: "JS heap after a full GC",
+                color: COLORS.heap,
+                value: g.heap_mb_after_gc_by_invokes[n],
+              },
+            ]
+          : []),
+      ],
     })),
   ];
   const by = g.p50_ms_by_functions;

@@ -133,6 +133,7 @@ export async function coldStart(ctx: Context): Promise<void> {
             system: "lambkin",
             host: "node",
             cold_ms: sig(median(cold)),
+            ...(inits.length > 0 ? { init_ms: sig(median(inits)) } : {}),
             samples: cold.map((v) => sig(v)),
           }
         : {

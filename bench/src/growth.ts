@@ -31,7 +31,8 @@ export async function growth(ctx: Context): Promise<void> {
     );
     let lambkin: LambkinHost;
     try {
-      lambkin = await LambkinHost.start("node", functions);
+      // --expose-gc lets the memory checkpoints read the heap after a full collection.
+      lambkin = await LambkinHost.start("node", functions, { engineFlags: n === 1 ? ["--expose-gc"] : [] });
     } catch (error) {
       g.skipped = `lambkin did not start with ${n} functions: ${reason(error)}`;
       continue;
@@ -110,9 +111,13 @@ async function memoryUnderLoad(ctx: Context, lambkin: LambkinHost, fn: string): 
       await sleep(SETTLE_MS);
       const rss = rssMb(lambkin.pid);
       g.rss_mb_by_invokes[String(checkpoint)] = sig(rss);
+      const heap = await lambkin.memory();
+      if (heap.collected) (g.heap_mb_after_gc_by_invokes ??= {})[String(checkpoint)] = sig(heap.heap_used_mb);
       if (checkpoint === 10_000) g.rss_mb_after_10k = sig(rss);
       if (checkpoint === 100_000) g.rss_mb_after_100k = sig(rss);
-      progress.figure(`RSS after ${checkpoint.toLocaleString("en")} invokes: ${sig(rss)} MB`);
+      progress.figure(
+        `after ${checkpoint.toLocaleString("en")} invokes: RSS ${sig(rss)} MB, heap after a full GC ${sig(heap.heap_used_mb)} MB`,
+      );
     }
   } finally {
     clearInterval(sampler);

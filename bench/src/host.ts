@@ -55,5 +55,13 @@ const lk = await start(
   spec.config,
   spec.silentLogs ? { baseDir: spec.baseDir, log: silentSink } : { baseDir: spec.baseDir },
 );
-onShutdown(() => lk.close());
+onShutdown(() => lk.close(), {
+  // The heap after a full collection (when the engine lets us ask for one: node --expose-gc): what
+  // lambkin keeps. It tells a leak (it grows with invokes) from a heap that is still sizing up.
+  memory: () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    return { heap_used_mb: m.heapUsed / 2 ** 20, rss_mb: m.rss / 2 ** 20, collected: "gc" in globalThis };
+  },
+});
 announce({ port: lk.port, pid: process.pid, engine });

@@ -90,6 +90,8 @@ const METHOD: Results["method"] = {
     "warm-up first; then lambkin and floor alternate in paired rounds (order swapped each round); figures are medians of the rounds",
   host_cpu_us:
     "user+system CPU of the host process (lambkin, or the relay) per invoke, from /proc (10 ms ticks)",
+  runtime_cpu_us:
+    "user+system CPU of the runtime process(es) per invoke, with the children they reaped (curl under sh), from /proc",
   units: "ms, invokes per second, MB = 2^20 bytes",
 };
 
@@ -130,7 +132,13 @@ async function main(): Promise<void> {
     warm: [],
     throughput: [],
     cold_start: [],
-    client_vs_ric: { client_p50_ms: null, ric_p50_ms: null, host: "node" },
+    client_vs_ric: {
+      client_p50_ms: null,
+      ric_p50_ms: null,
+      client_runtime_cpu_us: null,
+      ric_runtime_cpu_us: null,
+      host: "node",
+    },
     payload: [],
     growth: { p50_ms_by_functions: {}, rss_mb_by_invokes: {} },
     targets: [],
@@ -166,9 +174,14 @@ async function main(): Promise<void> {
       }
     }
     const lk = (runtime: string) =>
-      results.warm.find((w) => w.host === "node" && w.runtime === runtime && w.system === "lambkin")
-        ?.p50_ms ?? null;
-    results.client_vs_ric = { client_p50_ms: lk("node"), ric_p50_ms: lk("aws-lambda-ric"), host: "node" };
+      results.warm.find((w) => w.host === "node" && w.runtime === runtime && w.system === "lambkin");
+    results.client_vs_ric = {
+      client_p50_ms: lk("node")?.p50_ms ?? null,
+      ric_p50_ms: lk("aws-lambda-ric")?.p50_ms ?? null,
+      client_runtime_cpu_us: lk("node")?.runtime_cpu_us ?? null,
+      ric_runtime_cpu_us: lk("aws-lambda-ric")?.runtime_cpu_us ?? null,
+      host: "node",
+    };
     results.targets = checkTargets(results);
     results.machine.duration_s = Math.round(progress.elapsedS);
     if (failures.length > 0) results.failures = failures;

@@ -5,7 +5,7 @@
  */
 
 import type { RunRequest } from "./load.ts";
-import { cpuMs } from "./proc.ts";
+import { cpuMs, treeCpuMs } from "./proc.ts";
 import type { LatencyFigures } from "./results.ts";
 import { medianOfRounds } from "./stats.ts";
 import type { Caller, Target } from "./systems.ts";
@@ -19,15 +19,19 @@ export interface Subject {
 
 /** One measured run (no warm-up inside it: CPU time is read around exactly the measured invokes). */
 export async function measureOnce(caller: Caller, subject: Subject, load: Load): Promise<LatencyFigures> {
+  const runtimes = subject.target.runtimePids();
   const before = cpuMs(subject.target.pid);
+  const runtimesBefore = treeCpuMs(runtimes);
   const r = await caller.run(subject.target, subject.fn, { ...load, warmup: 0 });
   const cpu = cpuMs(subject.target.pid) - before;
+  const runtimeCpu = treeCpuMs(runtimes) - runtimesBefore;
   return {
     p50_ms: r.p50_ms,
     p90_ms: r.p90_ms,
     p99_ms: r.p99_ms,
     invokes_per_s: r.invokes_per_s,
     host_cpu_us: (cpu * 1000) / r.n,
+    runtime_cpu_us: (runtimeCpu * 1000) / r.n,
   };
 }
 

@@ -4,7 +4,7 @@
  * and what Linux's /proc says about any of them (CPU time, resident memory).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { MARKER } from "./announce.ts";
 
 export class ServiceError extends Error {
@@ -18,6 +18,8 @@ export interface Service<Info> {
   readonly info: Info;
   /** The last lines it printed on stderr (for error messages). */
   readonly stderrTail: string[];
+  /** Sends a command line and resolves with the service's next `@@bench` answer. */
+  ask(command: string): Promise<Record<string, unknown>>;
   /** Closes its stdin (the services' signal to shut down cleanly), then kills it if it lingers. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -47,6 +49,7 @@ export function startService<Info>(
     const tail = () => stderrTail.join("\n");
     let pending = "";
     let started = false;
+    const answers: ((info: Record<string, unknown>) => void)[] = [];
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (chunk: string) => {
       pending += chunk;
@@ -55,6 +58,10 @@ export function startService<Info>(
         const line = pending.slice(0, at);
         pending = pending.slice(at + 1);
         at = pending.indexOf("\n");
+        if (started && line.startsWith(MARKER)) {
+          answers.shift()?.(JSON.parse(line.slice(MARKER.length)));
+          continue;
+        }
         if (!started && line.startsWith(MARKER)) {
           started = true;
           clearTimeout(timer);
@@ -64,6 +71,16 @@ export function startService<Info>(
             pid: child.pid!,
             info,
             stderrTail,
+            ask(command) {
+              return new Promise((resolveAnswer, rejectAnswer) => {
+                if (child.exitCode !== null || child.signalCode !== null) {
+                  rejectAnswer(new ServiceError(`${label} has exited`));
+                  return;
+                }
+                answers.push(resolveAnswer);
+                child.stdin!.write(`${command}\n`);
+              });
+            },
             async stop(graceMs = 10_000) {
               if (child.exitCode !== null || child.signalCode !== null) return;
               child.stdin!.end();
@@ -159,12 +176,47 @@ export function startRuntime(argv: string[], cwd: string, env: NodeJS.ProcessEnv
   };
 }
 
+/** The fields of /proc/<pid>/stat after the command name (which may contain spaces): [state, ppid, …]. */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 /** User + system CPU time a process has used so far, in ms (Linux /proc; USER_HZ is 100 there). */
 export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // The command name (field 2) may contain spaces; the numeric fields start after its ')'.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time of processes, with that of the children they have waited for (the curl processes a
+ * shell runtime starts), in ms. Processes that are gone count as 0.
+ */
+export function treeCpuMs(pids: readonly number[]): number {
+  let ms = 0;
+  for (const pid of pids) {
+    try {
+      const f = statFields(pid);
+      ms += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+    } catch {
+      // exited
+    }
+  }
+  return ms;
+}
+
+/** The processes whose parent is `pid` (lambkin's runtime processes are its host's children). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (name.charCodeAt(0) > 57) continue;
+    try {
+      if (Number(statFields(name)[1]) === pid) out.push(Number(name));
+    } catch {
+      // gone, or not a process folder
+    }
+  }
+  return out;
 }
 
 /** Resident memory of a process, in MB (MiB), from /proc/<pid>/status. */

@@ -36,10 +36,21 @@ export function report(r: Results): string {
     `node ${m.node} · bun ${m.bun} · deno ${m.deno}${m.duration_s ? ` · took ${Math.round(m.duration_s)} s` : ""}`,
   );
   if (r.warm.length > 0) {
-    out.push("", "Warm latency: sequential invokes of an echo function (ms; host CPU in µs per invoke)");
+    out.push("", "Warm latency: sequential invokes of an echo function (ms; CPU in µs per invoke)");
     out.push(
       table(
-        ["host", "runtime", "system", "p50", "p90", "p99", "invokes/s", "host CPU µs", "p50 ÷ floor"],
+        [
+          "host",
+          "runtime",
+          "system",
+          "p50",
+          "p90",
+          "p99",
+          "invokes/s",
+          "host CPU µs",
+          "runtime CPU µs",
+          "p50 ÷ floor",
+        ],
         r.warm.map((w) => {
           const floor = r.warm.find(
             (f) => f.host === w.host && f.runtime === w.runtime && f.system === "floor",
@@ -55,6 +66,7 @@ export function report(r: Results): string {
                 w.p99_ms,
                 w.invokes_per_s,
                 w.host_cpu_us,
+                w.runtime_cpu_us,
                 w.system === "lambkin" ? times(w.p50_ms, floor?.p50_ms) : undefined,
               ];
         }),
@@ -124,7 +136,7 @@ export function report(r: Results): string {
   if (r.warm.length > 0) {
     out.push(
       "",
-      `@lambkin/client vs aws-lambda-ric (lambkin on Node, same function): p50 ${r.client_vs_ric.client_p50_ms ?? "–"} ms vs ${r.client_vs_ric.ric_p50_ms ?? "–"} ms`,
+      `@lambkin/client vs aws-lambda-ric (lambkin on Node, same function): p50 ${r.client_vs_ric.client_p50_ms ?? "–"} ms vs ${r.client_vs_ric.ric_p50_ms ?? "–"} ms; runtime CPU ${r.client_vs_ric.client_runtime_cpu_us ?? "–"} µs vs ${r.client_vs_ric.ric_runtime_cpu_us ?? "–"} µs per invoke`,
     );
   }
   if (r.payload.length > 0) {
@@ -165,7 +177,11 @@ export function report(r: Results): string {
     ]);
     rows.push(["host RSS under load (peak)", g.rss_mb_under_load && `${g.rss_mb_under_load} MB`]);
     for (const [n, mb] of Object.entries(g.rss_mb_by_invokes)) {
-      rows.push([`host RSS after ${Number(n).toLocaleString("en")} invokes`, `${mb} MB`]);
+      const heap = g.heap_mb_after_gc_by_invokes?.[n];
+      rows.push([
+        `host RSS after ${Number(n).toLocaleString("en")} invokes`,
+        `${mb} MB${heap === undefined ? "" : ` (JS heap after a full GC: ${heap} MB)`}`,
+      ]);
     }
     if (g.skipped) rows.push(["skipped", g.skipped]);
     out.push(table(["figure", "value"], rows));

@@ -15,6 +15,8 @@ export interface LatencyFigures {
   invokes_per_s: number;
   /** CPU time the host process (lambkin, or the relay) spent per invoke, in µs. */
   host_cpu_us: number;
+  /** CPU time the runtime process(es) spent per invoke, in µs (with children they waited for). */
+  runtime_cpu_us: number;
 }
 
 export interface WarmRow extends Partial<LatencyFigures> {
@@ -67,6 +69,11 @@ export interface Growth {
   rss_mb_under_load?: number;
   /** Host RSS after so many invokes (keys: invoke counts). */
   rss_mb_by_invokes: Record<string, number>;
+  /**
+   * The host's JS heap after a full collection at the same checkpoints (lambkin on Node with
+   * --expose-gc): RSS may grow while V8 sizes its heap; a leak grows this too.
+   */
+  heap_mb_after_gc_by_invokes?: Record<string, number>;
   rss_mb_after_10k?: number;
   rss_mb_after_100k?: number;
   skipped?: string;
@@ -103,7 +110,14 @@ export interface Results {
   warm: WarmRow[];
   throughput: ThroughputRow[];
   cold_start: ColdRow[];
-  client_vs_ric: { client_p50_ms: number | null; ric_p50_ms: number | null; host: "node" };
+  client_vs_ric: {
+    client_p50_ms: number | null;
+    ric_p50_ms: number | null;
+    /** Each runtime's own CPU per invoke, in µs. */
+    client_runtime_cpu_us: number | null;
+    ric_runtime_cpu_us: number | null;
+    host: "node";
+  };
   payload: PayloadRow[];
   growth: Growth;
   targets: TargetCheck[];

@@ -14,7 +14,7 @@ import type { Engine } from "./engines.ts";
 import { BENCH, scriptArgv } from "./engines.ts";
 import type { HostSpec } from "./host.ts";
 import type { RunRequest, RunResult } from "./load.ts";
-import { type RuntimeProcess, type Service, sleep, startRuntime, startService } from "./proc.ts";
+import { childPids, type RuntimeProcess, type Service, sleep, startRuntime, startService } from "./proc.ts";
 import { floorProcess, type RuntimeKind } from "./runtimes.ts";
 
 export type Measured = Extract<RunResult, { ok: true }>;
@@ -31,6 +31,8 @@ export interface Target {
   readonly pid: number;
   /** The path to post to for `fn` (the floor ignores it: it has one function). */
   path(fn: string): string;
+  /** The runtime processes serving it now. */
+  runtimePids(): number[];
 }
 
 export class Caller {
@@ -118,12 +120,16 @@ export class LambkinHost implements Target {
       silentLogs: options.silentLogs ?? false,
     };
     writeFileSync(join(dir, "host.json"), JSON.stringify(spec));
-    try {
-      const service = await startService<{ port: number }>(
+    const launch = () =>
+      startService<{ port: number }>(
         `lambkin on ${host}`,
         [...scriptArgv(host, "host.js", options.engineFlags), join(dir, "host.json")],
         { cwd: dir, timeoutMs: 60_000, stdout: options.onLogLine ? "pipe" : "ignore" },
       );
+    try {
+      // Once more after a failed start: on a shared working tree a package's dist may be in the
+      // middle of a rebuild for a moment. A second failure is reported.
+      const service = await launch().catch(() => sleep(3000).then(launch));
       if (options.onLogLine) {
         createInterface({ input: service.child.stdout! }).on("line", options.onLogLine);
       }
@@ -139,6 +145,15 @@ export class LambkinHost implements Target {
   }
   get pid(): number {
     return this.#service.pid;
+  }
+  runtimePids(): number[] {
+    return childPids(this.pid);
+  }
+
+  /** The host's heap after a full collection (with `--expose-gc` on Node; otherwise as it is). */
+  async memory(): Promise<{ heap_used_mb: number; rss_mb: number; collected: boolean }> {
+    const answer = await this.#service.ask("memory");
+    return answer.memory as { heap_used_mb: number; rss_mb: number; collected: boolean };
   }
   /** The host's folder (its cwd: a --cpu-prof profile lands here). */
   get dir(): string {
@@ -197,6 +212,10 @@ export class Floor implements Target {
     return this.#service.pid;
   }
   path = invokePath;
+
+  runtimePids(): number[] {
+    return this.#runtimes.map((r) => r.pid);
+  }
 
   /** Runtimes parked in `next` right now. */
   async waiting(): Promise<number> {

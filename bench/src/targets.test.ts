@@ -66,7 +66,13 @@ export function sampleResults(): Results {
       { runtime: "bun", system: "lambkin", host: "node", cold_ms: 60 },
       { runtime: "bun", system: "bare", startup_ms: 30 },
     ],
-    client_vs_ric: { client_p50_ms: 0.4, ric_p50_ms: 0.5, host: "node" },
+    client_vs_ric: {
+      client_p50_ms: 0.4,
+      ric_p50_ms: 0.5,
+      client_runtime_cpu_us: 150,
+      ric_runtime_cpu_us: 160,
+      host: "node",
+    },
     payload: [{ bytes: 1024, system: "lambkin", mb_per_s: 3, p50_ms: 0.4 }],
     growth: {
       p50_ms_by_functions: { "1": 0.41, "10": 0.41, "100": 0.42 },
