@@ -9,13 +9,14 @@
  *   npm run bench -- --profile [--hosts node,bun] [--concurrency 8] [--silent-logs]
  *                                     CPU profile of the host, lambkin and floor (results/profile.txt)
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { chart } from "./chart.ts";
 import { coldStart } from "./cold-start.ts";
 import { type Context, Progress, reason } from "./context.ts";
-import { BENCH, ENGINES, type Engine, engineVersions } from "./engines.ts";
+import { BENCH, ENGINES, type Engine, engineVersions, ROOT } from "./engines.ts";
 import { growth } from "./growth.ts";
 import { markdown } from "./markdown.ts";
 import { payload } from "./payload.ts";
@@ -63,6 +64,23 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
+/** The commit measured, and whether lambkin's packages differed from it (a shared tree often does). */
+function commit(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "packages"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    }).trim();
+    return dirty ? `${head} + uncommitted changes in packages/` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
 function machine(mode: "quick" | "full"): Results["machine"] {
   const versions = engineVersions();
   const cpus = os.cpus();
@@ -76,6 +94,7 @@ function machine(mode: "quick" | "full"): Results["machine"] {
     deno: versions.deno,
     date: new Date().toISOString(),
     mode,
+    commit: commit(),
   };
 }
 

@@ -33,7 +33,7 @@ export function report(r: Results): string {
   const m = r.machine;
   out.push(
     `lambkin benchmark (${m.mode}) · ${m.date} · ${m.cpus} × ${m.cpu_model} · ${m.memory_gb} GB · ${m.os}`,
-    `node ${m.node} · bun ${m.bun} · deno ${m.deno}${m.duration_s ? ` · took ${Math.round(m.duration_s)} s` : ""}`,
+    `node ${m.node} · bun ${m.bun} · deno ${m.deno} · commit ${m.commit ?? "unknown"}${m.duration_s ? ` · took ${Math.round(m.duration_s)} s` : ""}`,
   );
   if (r.warm.length > 0) {
     out.push("", "Warm latency: sequential invokes of an echo function (ms; CPU in µs per invoke)");

@@ -103,6 +103,8 @@ export interface Results {
     deno: string;
     date: string;
     mode: "quick" | "full";
+    /** The git commit measured (`+ uncommitted changes` when packages/ differed from it). */
+    commit?: string;
     duration_s?: number;
   };
   /** How the figures were taken (so a reader can tell what a ratio compares). */
