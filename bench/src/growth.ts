@@ -112,11 +112,18 @@ async function memoryUnderLoad(ctx: Context, lambkin: LambkinHost, fn: string): 
       const rss = rssMb(lambkin.pid);
       g.rss_mb_by_invokes[String(checkpoint)] = sig(rss);
       const heap = await lambkin.memory();
-      if (heap.collected) (g.heap_mb_after_gc_by_invokes ??= {})[String(checkpoint)] = sig(heap.heap_used_mb);
+      if (heap.collected) {
+        (g.heap_mb_after_gc_by_invokes ??= {})[String(checkpoint)] = sig(heap.heap_used_mb);
+        (g.memory_after_gc_by_invokes ??= {})[String(checkpoint)] = {
+          heap_total_mb: sig(heap.heap_total_mb),
+          external_mb: sig(heap.external_mb),
+          array_buffers_mb: sig(heap.array_buffers_mb),
+        };
+      }
       if (checkpoint === 10_000) g.rss_mb_after_10k = sig(rss);
       if (checkpoint === 100_000) g.rss_mb_after_100k = sig(rss);
       progress.figure(
-        `after ${checkpoint.toLocaleString("en")} invokes: RSS ${sig(rss)} MB, heap after a full GC ${sig(heap.heap_used_mb)} MB`,
+        `after ${checkpoint.toLocaleString("en")} invokes: RSS ${sig(rss)} MB; after a full GC: heap used ${sig(heap.heap_used_mb)} MB of ${sig(heap.heap_total_mb)} MB, external ${sig(heap.external_mb)} MB`,
       );
     }
   } finally {

@@ -61,7 +61,15 @@ onShutdown(() => lk.close(), {
   memory: () => {
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    return { heap_used_mb: m.heapUsed / 2 ** 20, rss_mb: m.rss / 2 ** 20, collected: "gc" in globalThis };
+    const mb = (bytes: number) => bytes / 2 ** 20;
+    return {
+      heap_used_mb: mb(m.heapUsed),
+      heap_total_mb: mb(m.heapTotal),
+      external_mb: mb(m.external),
+      array_buffers_mb: mb(m.arrayBuffers),
+      rss_mb: mb(m.rss),
+      collected: "gc" in globalThis,
+    };
   },
 });
 announce({ port: lk.port, pid: process.pid, engine });

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     console.log(
       [
         "usage: npm run bench -- [--quick] [--only warm,throughput,cold,payload,growth] [--hosts node,bun,deno]",
-        "       npm run bench -- --profile [--hosts node,bun] [--concurrency N] [--count N] [--silent-logs]",
+        "       npm run bench -- --profile [--hosts node,bun,deno] [--concurrency N] [--count N] [--silent-logs]",
       ].join("\n"),
     );
     return;
@@ -169,10 +169,9 @@ async function main(): Promise<void> {
   const ctx: Context = { plan, caller, results, progress };
   try {
     if (values.profile) {
-      const profileHosts = (hosts ?? ["node"]).filter((h) => h !== "deno");
       const summary = await profile(
         ctx,
-        profileHosts,
+        hosts ?? ["node"],
         positive("concurrency", values.concurrency, 1),
         positive("count", values.count, 20_000),
         values["silent-logs"],

@@ -1,5 +1,5 @@
 /**
- * `--profile`: the host under a CPU profiler (`node --cpu-prof`, `bun --cpu-prof`) while the
+ * `--profile`: the host under a CPU profiler (`node --cpu-prof`, `bun --cpu-prof`, Deno's inspector) while the
  * caller sends warm invokes, lambkin and the floor alike, and a summary of where the host's time
  * went, in µs per invoke: the functions with the most self time, and the same time charged to the
  * lambkin function that caused it. A target's miss is explained here.
@@ -9,10 +9,11 @@
  * beside it is the host's real CPU time.
  */
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Context } from "./context.ts";
-import { BENCH, type Engine } from "./engines.ts";
-import { cpuMs } from "./proc.ts";
+import { BENCH, type Engine, scriptArgv } from "./engines.ts";
+import { cpuMs, type Service, startService } from "./proc.ts";
 import { functionFor } from "./runtimes.ts";
 import { sig } from "./stats.ts";
 import { Floor, LambkinHost, type Target } from "./systems.ts";
@@ -105,6 +106,17 @@ function shortUrl(url: string): string {
   return path.replace(BENCH, "bench/");
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export async function profile(
   ctx: Context,
   hosts: Engine[],
@@ -118,8 +130,13 @@ export async function profile(
   const out: string[] = [];
   for (const host of hosts) {
     for (const system of ["lambkin", "floor"] as const) {
-      const flags = [`--cpu-prof`, `--cpu-prof-dir=${dir}`];
+      // Deno has no --cpu-prof: it is profiled through its inspector (cdp-profile.ts, run on Bun).
+      const inspectPort = host === "deno" ? await freePort() : 0;
+      const cdpFile = join(dir, `CPU.deno.${system}.${Date.now()}.cpuprofile`);
+      const flags =
+        host === "deno" ? [`--inspect=127.0.0.1:${inspectPort}`] : [`--cpu-prof`, `--cpu-prof-dir=${dir}`];
       const before = new Set(readdirSync(dir));
+      let profiler: Service<unknown> | undefined;
       progress.step(`profile · host ${host} · ${system} · ${count} invokes at concurrency ${concurrency}`);
       let target: (Target & { stop(): Promise<void> }) | undefined;
       try {
@@ -136,6 +153,13 @@ export async function profile(
           target = floor;
           await floor.use("node", concurrency);
         }
+        if (host === "deno") {
+          profiler = await startService(
+            "the inspector profiler",
+            [...scriptArgv("bun", "cdp-profile.js"), `http://127.0.0.1:${inspectPort}`, cdpFile],
+            { cwd: BENCH },
+          );
+        }
         const load = {
           body: WARM_BODY,
           concurrency,
@@ -147,6 +171,11 @@ export async function profile(
         const cpuBefore = cpuMs(target.pid);
         const r = await caller.run(target, "echo", load);
         const cpu = cpuMs(target.pid) - cpuBefore;
+        if (profiler) {
+          const written = new Promise((resolve) => profiler!.child.once("exit", resolve));
+          profiler.child.stdin!.write("stop\n");
+          await written;
+        }
         await target.stop();
         target = undefined;
         const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile") && !before.has(f));
@@ -172,6 +201,7 @@ export async function profile(
       } catch (error) {
         out.push("", `host ${host} · ${system}: no profile: ${(error as Error).message.split("\n")[0]}`);
       } finally {
+        await profiler?.stop();
         await target?.stop();
       }
     }

@@ -74,6 +74,11 @@ export interface Growth {
    * --expose-gc): RSS may grow while V8 sizes its heap; a leak grows this too.
    */
   heap_mb_after_gc_by_invokes?: Record<string, number>;
+  /** The rest of the host's memory at the same checkpoints (V8 heap reserved, Buffers…), MB. */
+  memory_after_gc_by_invokes?: Record<
+    string,
+    { heap_total_mb: number; external_mb: number; array_buffers_mb: number }
+  >;
   rss_mb_after_10k?: number;
   rss_mb_after_100k?: number;
   skipped?: string;

@@ -85,6 +85,16 @@ export class Caller {
 
 const invokePath = (fn: string) => `/2015-03-31/functions/${fn}/invocations`;
 
+/** `process.memoryUsage()` of a host, in MB, after a full collection when `collected`. */
+export interface HostMemory {
+  heap_used_mb: number;
+  heap_total_mb: number;
+  external_mb: number;
+  array_buffers_mb: number;
+  rss_mb: number;
+  collected: boolean;
+}
+
 export interface HostOptions {
   /** Flags for the engine (`--cpu-prof` for a profile of the host). */
   engineFlags?: string[];
@@ -151,9 +161,9 @@ export class LambkinHost implements Target {
   }
 
   /** The host's heap after a full collection (with `--expose-gc` on Node; otherwise as it is). */
-  async memory(): Promise<{ heap_used_mb: number; rss_mb: number; collected: boolean }> {
+  async memory(): Promise<HostMemory> {
     const answer = await this.#service.ask("memory");
-    return answer.memory as { heap_used_mb: number; rss_mb: number; collected: boolean };
+    return answer.memory as HostMemory;
   }
   /** The host's folder (its cwd: a --cpu-prof profile lands here). */
   get dir(): string {
