@@ -113,8 +113,10 @@ async function memoryUnderLoad(ctx: Context, lambkin: LambkinHost, fn: string): 
       g.rss_mb_by_invokes[String(checkpoint)] = sig(rss);
       const heap = await lambkin.memory();
       if (heap.collected) {
-        (g.heap_mb_after_gc_by_invokes ??= {})[String(checkpoint)] = sig(heap.heap_used_mb);
-        (g.memory_after_gc_by_invokes ??= {})[String(checkpoint)] = {
+        g.heap_mb_after_gc_by_invokes ??= {};
+        g.memory_after_gc_by_invokes ??= {};
+        g.heap_mb_after_gc_by_invokes[String(checkpoint)] = sig(heap.heap_used_mb);
+        g.memory_after_gc_by_invokes[String(checkpoint)] = {
           heap_total_mb: sig(heap.heap_total_mb),
           external_mb: sig(heap.external_mb),
           array_buffers_mb: sig(heap.array_buffers_mb),
