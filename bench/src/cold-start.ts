@@ -64,6 +64,14 @@ async function bareStartup(
   return first - started;
 }
 
+/**
+ * `cold[i] − bare[i]` for each sample i: the two were taken one after the other, so their
+ * difference is steadier on a shared machine than the difference of two medians.
+ */
+export function pairedDifferences(cold: readonly number[], bare: readonly number[]): number[] {
+  return cold.slice(0, bare.length).map((c, i) => c - bare[i]!);
+}
+
 export async function coldStart(ctx: Context): Promise<void> {
   const { plan, caller, progress } = ctx;
   const n = plan.cold.samples;
@@ -133,6 +141,7 @@ export async function coldStart(ctx: Context): Promise<void> {
             system: "lambkin",
             host: "node",
             cold_ms: sig(median(cold)),
+            ...(bare ? { over_bare_ms: sig(median(pairedDifferences(cold, bare))) } : {}),
             ...(inits.length > 0 ? { init_ms: sig(median(inits)) } : {}),
             samples: cold.map((v) => sig(v)),
           }

@@ -28,7 +28,15 @@ export interface Plan {
     count: number;
     maxMs: number;
   };
-  throughput: { steps: number[]; rounds: number; warmup: number; count: number; maxMs: number };
+  throughput: {
+    steps: number[];
+    rounds: number;
+    /** Rounds at concurrency 8, the step the target uses. */
+    keyRounds: number;
+    warmup: number;
+    count: number;
+    maxMs: number;
+  };
   cold: { samples: number };
   payload: { sizes: { bytes: number; count: number }[]; rounds: number; maxMs: number };
   growth: {
@@ -64,9 +72,9 @@ export function planFor(mode: "quick" | "full", sections: Section[] = [...SECTIO
         }
       : { runtimes: () => RUNTIMES, warmup: 200, keyRounds: 5, rounds: 3, count: 1000, maxMs: 1000 },
     throughput: quick
-      ? { steps: [1, 8], rounds: 1, warmup: 50, count: 400, maxMs: 400 }
-      : { steps: [1, 2, 4, 8, 16, 32], rounds: 3, warmup: 200, count: 2000, maxMs: 1000 },
-    cold: { samples: quick ? 2 : 7 },
+      ? { steps: [1, 8], rounds: 1, keyRounds: 1, warmup: 50, count: 400, maxMs: 400 }
+      : { steps: [1, 2, 4, 8, 16, 32], rounds: 3, keyRounds: 7, warmup: 200, count: 2000, maxMs: 1000 },
+    cold: { samples: quick ? 2 : 11 },
     payload: {
       sizes: [
         { bytes: KB, count: quick ? 100 : 1000 },

@@ -116,7 +116,7 @@ export function report(r: Results): string {
     const runtimes = [...new Set(r.cold_start.map((c) => c.runtime))];
     out.push(
       table(
-        ["runtime", "lambkin cold", "of which init", "bare start-up", "difference"],
+        ["runtime", "lambkin cold", "of which init", "bare start-up", "cold − bare (paired)"],
         runtimes.map((runtime) => {
           const cold = r.cold_start.find((c) => c.runtime === runtime && c.system === "lambkin");
           const bare = r.cold_start.find((c) => c.runtime === runtime && c.system === "bare");
@@ -127,7 +127,11 @@ export function report(r: Results): string {
             c ?? (cold?.skipped && `skipped: ${cold.skipped}`),
             cold?.system === "lambkin" ? cold.init_ms : undefined,
             b ?? (bare?.skipped && `skipped: ${bare.skipped}`),
-            c !== undefined && b !== undefined ? sig(c - b) : undefined,
+            cold?.system === "lambkin" && cold.over_bare_ms !== undefined
+              ? cold.over_bare_ms
+              : c !== undefined && b !== undefined
+                ? sig(c - b)
+                : undefined,
           ];
         }),
       ),

@@ -43,6 +43,8 @@ export type ColdRow =
       system: "lambkin";
       host: "node";
       cold_ms?: number;
+      /** The median of (cold − bare start-up) over samples taken one after the other: the target's figure. */
+      over_bare_ms?: number;
       /** lambkin's own Init Duration (process start → the runtime's first `next`), from its REPORT line. */
       init_ms?: number;
       samples?: number[];

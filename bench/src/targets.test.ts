@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pairedDifferences } from "./cold-start.ts";
 import { report } from "./report.ts";
 import type { Results } from "./results.ts";
 import { checkTargets } from "./targets.ts";
@@ -100,6 +101,22 @@ describe("checkTargets", () => {
   it("checks cold start as a difference in ms", () => {
     expect(byId.cold_start_node).toMatchObject({ value: 12, unit: "ms", pass: true });
     expect(byId.cold_start_bun).toMatchObject({ value: 30, pass: false });
+  });
+
+  it("prefers the median of paired cold − bare differences to the difference of medians", () => {
+    const results = sampleResults();
+    results.cold_start[0] = {
+      runtime: "node",
+      system: "lambkin",
+      host: "node",
+      cold_ms: 60,
+      over_bare_ms: 14,
+    };
+    expect(checkTargets(results).find((t) => t.id === "cold_start_node")).toMatchObject({
+      value: 14,
+      pass: true,
+    });
+    expect(pairedDifferences([50, 60, 70], [40, 41])).toEqual([10, 19]);
   });
 
   it("says why a target could not be measured instead of guessing", () => {

@@ -80,16 +80,17 @@ export function checkTargets(r: Results): TargetCheck[] {
     const bare = r.cold_start.find((c) => c.runtime === engine && c.system === "bare");
     if (!cold && !bare) continue;
     const coldMs = cold?.system === "lambkin" ? cold.cold_ms : undefined;
+    const overBare = cold?.system === "lambkin" ? cold.over_bare_ms : undefined;
     const bareMs = bare?.system === "bare" ? bare.startup_ms : undefined;
     out.push(
       check(
         `cold_start_${engine}`,
         `cold start ≤ bare ${engine} start-up + ${LIMITS.coldOverBareMs} ms`,
-        coldMs === undefined || bareMs === undefined ? undefined : coldMs - bareMs,
+        overBare ?? (coldMs === undefined || bareMs === undefined ? undefined : coldMs - bareMs),
         LIMITS.coldOverBareMs,
         "ms",
         true,
-        `lambkin cold ${coldMs ?? cold?.skipped} ms, bare start-up ${bareMs ?? bare?.skipped} ms`,
+        `lambkin cold ${coldMs ?? cold?.skipped} ms, bare start-up ${bareMs ?? bare?.skipped} ms (medians; the value is the median of paired differences)`,
       ),
     );
   }

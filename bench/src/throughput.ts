@@ -69,7 +69,7 @@ export async function throughput(ctx: Context): Promise<void> {
             caller,
             subjects.map((s) => s.subject),
             load,
-            plan.throughput.rounds,
+            c === 8 ? plan.throughput.keyRounds : plan.throughput.rounds,
           );
           for (const [i, f] of figures.entries()) {
             Object.assign(subjects[i]!.row, {
