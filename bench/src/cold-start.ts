@@ -83,11 +83,18 @@ export async function coldStart(ctx: Context): Promise<void> {
   );
   const server = arrivals();
   const port = await server.listen();
-  // lambkin's REPORT line of a cold start carries its Init Duration (spawn → first `next`).
+  // lambkin's REPORT line of a cold start carries its Init Duration (spawn → first `next`) and the
+  // invoke's own Duration (event handed to the runtime → its answer).
   const initMs = new Map<string, number>();
+  const invokeMs = new Map<string, number>();
   const onLogLine = (line: string) => {
-    const m = /^\[([^\]]+)\] REPORT .*Init Duration: ([\d.]+) ms/.exec(line);
-    if (m) initMs.set(m[1]!, Number(m[2]));
+    const m = /^\[([^\]]+)\] REPORT /.exec(line);
+    if (!m) return;
+    for (const field of line.split("\t")) {
+      const [name, value] = field.split(": ");
+      if (name === "Init Duration") initMs.set(m[1]!, Number.parseFloat(value!));
+      if (name === "Duration") invokeMs.set(m[1]!, Number.parseFloat(value!));
+    }
   };
   const lambkin = await LambkinHost.start("node", functions, { onLogLine }).catch((error: unknown) =>
     reason(error),
@@ -131,9 +138,12 @@ export async function coldStart(ctx: Context): Promise<void> {
   for (const engine of ENGINES) {
     const cold = samples.get(`lambkin-${engine}`);
     const bare = samples.get(`bare-${engine}`);
-    const inits = Array.from({ length: n }, (_, i) => initMs.get(coldName(engine, i))).filter(
-      (v): v is number => v !== undefined,
-    );
+    const reported = (table: Map<string, number>) =>
+      Array.from({ length: n }, (_, i) => table.get(coldName(engine, i))).filter(
+        (v): v is number => v !== undefined && Number.isFinite(v),
+      );
+    const inits = reported(initMs);
+    const invokes = reported(invokeMs);
     const rows: ColdRow[] = [
       cold
         ? {
@@ -143,6 +153,7 @@ export async function coldStart(ctx: Context): Promise<void> {
             cold_ms: sig(median(cold)),
             ...(bare ? { over_bare_ms: sig(median(pairedDifferences(cold, bare))) } : {}),
             ...(inits.length > 0 ? { init_ms: sig(median(inits)) } : {}),
+            ...(invokes.length > 0 ? { first_invoke_ms: sig(median(invokes)) } : {}),
             samples: cold.map((v) => sig(v)),
           }
         : {
@@ -157,7 +168,7 @@ export async function coldStart(ctx: Context): Promise<void> {
     ];
     ctx.results.cold_start.push(...rows);
     progress.figure(
-      `${engine}: lambkin cold ${cold ? ms(median(cold)) : "skipped"} (init ${inits.length ? ms(median(inits)) : "–"}) · bare start-up ${bare ? ms(median(bare)) : "skipped"}`,
+      `${engine}: lambkin cold ${cold ? ms(median(cold)) : "skipped"} (init ${inits.length ? ms(median(inits)) : "–"}, first invoke ${invokes.length ? ms(median(invokes)) : "–"}) · bare start-up ${bare ? ms(median(bare)) : "skipped"}`,
     );
   }
 }

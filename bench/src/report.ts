@@ -116,7 +116,7 @@ export function report(r: Results): string {
     const runtimes = [...new Set(r.cold_start.map((c) => c.runtime))];
     out.push(
       table(
-        ["runtime", "lambkin cold", "of which init", "bare start-up", "cold − bare (paired)"],
+        ["runtime", "lambkin cold", "of which init", "first invoke", "bare start-up", "cold − bare (paired)"],
         runtimes.map((runtime) => {
           const cold = r.cold_start.find((c) => c.runtime === runtime && c.system === "lambkin");
           const bare = r.cold_start.find((c) => c.runtime === runtime && c.system === "bare");
@@ -126,6 +126,7 @@ export function report(r: Results): string {
             runtime,
             c ?? (cold?.skipped && `skipped: ${cold.skipped}`),
             cold?.system === "lambkin" ? cold.init_ms : undefined,
+            cold?.system === "lambkin" ? cold.first_invoke_ms : undefined,
             b ?? (bare?.skipped && `skipped: ${bare.skipped}`),
             cold?.system === "lambkin" && cold.over_bare_ms !== undefined
               ? cold.over_bare_ms

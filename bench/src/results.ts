@@ -47,6 +47,8 @@ export type ColdRow =
       over_bare_ms?: number;
       /** lambkin's own Init Duration (process start → the runtime's first `next`), from its REPORT line. */
       init_ms?: number;
+      /** lambkin's Duration of that first invoke (event handed to the runtime → its answer). */
+      first_invoke_ms?: number;
       samples?: number[];
       skipped?: string;
     }
