@@ -58,9 +58,13 @@ function expectServiceError(result: AwsCliResult, message: string): void {
   expect(result.stdout).toBe("");
   expect(result.stderr.trim()).toBe(message);
 }
-/** START records of `functionName` logged from record index `from` on. */
-const startsOf = (functionName: string, from: number) =>
-  lambkin.records.slice(from).filter((r) => r.functionName === functionName && r.line.startsWith("START "));
+/** START records of `functionName` logged from record index `from` on (once printed lines have landed). */
+const startsOf = async (functionName: string, from: number) => {
+  await lambkin.mark();
+  return lambkin.records
+    .slice(from)
+    .filter((r) => r.functionName === functionName && r.line.startsWith("START "));
+};
 
 describe("aws lambda invoke", () => {
   it("success: exit 0, StatusCode 200 and ExecutedVersion on stdout, the result's bytes in the outfile", async () => {
@@ -129,11 +133,11 @@ describe("aws lambda invoke", () => {
   });
 
   it("--invocation-type DryRun: StatusCode 204 and ExecutedVersion, nothing run", async () => {
-    const from = lambkin.records.length;
+    const from = await lambkin.mark();
     const result = await invokeWithAwsCli("curl", { payload: "{}", invocationType: "DryRun" }, cli);
     expect(stdoutJson(result)).toEqual({ StatusCode: 204, ExecutedVersion: "$LATEST" });
     expect(result.outfile).toEqual(Buffer.alloc(0));
-    expect(startsOf("curl", from)).toEqual([]);
+    expect(await startsOf("curl", from)).toEqual([]);
   });
 
   it("unknown function: exit 254/255 and ResourceNotFoundException on stderr, no outfile", async () => {
@@ -149,7 +153,7 @@ describe("aws lambda invoke", () => {
 describe("aws lambda invoke against a busy function (concurrency 1, no queue)", () => {
   /** Starts a 1.5 s invoke of curl-one through the AWS CLI; resolves once it runs. */
   async function occupy(): Promise<{ first: Promise<AwsCliResult> }> {
-    const from = lambkin.records.length;
+    const from = await lambkin.mark();
     const first = invokeWithAwsCli("curl-one", { payload: '{"seconds":1.5}' }, cli);
     await lambkin.waitForRecord(
       (r) => r.functionName === "curl-one" && r.line.startsWith("START "),
@@ -161,7 +165,7 @@ describe("aws lambda invoke against a busy function (concurrency 1, no queue)", 
   }
 
   it("with retries off (AWS_MAX_ATTEMPTS=1) the user sees TooManyRequestsException", async () => {
-    const from = lambkin.records.length;
+    const from = await lambkin.mark();
     const { first } = await occupy();
 
     const result = await invokeWithAwsCli(
@@ -178,11 +182,11 @@ describe("aws lambda invoke against a busy function (concurrency 1, no queue)", 
     const done = await first;
     expect(stdoutJson(done)).toEqual({ StatusCode: 200, ExecutedVersion: "$LATEST" });
     expect(done.outfile?.toString("utf8")).toBe("slept 1.5");
-    expect(startsOf("curl-one", from)).toHaveLength(1);
+    expect(await startsOf("curl-one", from)).toHaveLength(1);
   }, 30_000);
 
   it("with the CLI's default retries a throttled call waits for the function, which runs once for it", async () => {
-    const from = lambkin.records.length;
+    const from = await lambkin.mark();
     const { first } = await occupy();
 
     // CLI v1 retries a 429 up to 4 times, backing off 0–1 s, 0–2 s, 0–4 s, 0–8 s (random).
@@ -192,21 +196,21 @@ describe("aws lambda invoke against a busy function (concurrency 1, no queue)", 
     if (result.status === 0) {
       expect(stdoutJson(result)).toEqual({ StatusCode: 200, ExecutedVersion: "$LATEST" });
       expect(result.outfile?.toString("utf8")).toBe("slept 0");
-      expect(startsOf("curl-one", from)).toHaveLength(2);
+      expect(await startsOf("curl-one", from)).toHaveLength(2);
     } else {
       // Only if every random back-off summed to less than the first call's 1.5 s (rare).
       expectServiceError(
         result,
         "An error occurred (TooManyRequestsException) when calling the Invoke operation (reached max retries: 4): Rate Exceeded.",
       );
-      expect(startsOf("curl-one", from)).toHaveLength(1);
+      expect(await startsOf("curl-one", from)).toHaveLength(1);
     }
   }, 40_000);
 
   it("a read timeout shorter than the function: the CLI's retry joins the running invoke (run once)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "lambkin-aws-cli-"));
     try {
-      const from = lambkin.records.length;
+      const from = await lambkin.mark();
       await writeFile(join(dir, "payload"), '{"seconds":1.5}');
       // --debug shows the CLI's own account of the timeout and the retry.
       const result = await runAwsCli(
@@ -227,7 +231,7 @@ describe("aws lambda invoke against a busy function (concurrency 1, no queue)", 
       expect(JSON.parse(result.stdout)).toEqual({ StatusCode: 200, ExecutedVersion: "$LATEST" });
       expect(await readFile(join(dir, "out"), "utf8")).toBe("slept 1.5");
       // Two HTTP requests with the same amz-sdk-invocation-id, one run of the function.
-      expect(startsOf("curl-one", from)).toHaveLength(1);
+      expect(await startsOf("curl-one", from)).toHaveLength(1);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -52,6 +52,12 @@ export interface LambkinCli {
   readonly pid: number;
   /** Log records so far, in the order the CLI printed them. */
   readonly records: readonly LogRecord[];
+  /**
+   * The index the next record will get, once lines still on their way have landed: lambkin prints
+   * its log in batches (every 10 ms at most), so a mark taken at once could precede lines of
+   * invocations that already ended.
+   */
+  mark(): Promise<number>;
   /** Everything the CLI printed so far (stdout, then stderr), for failure messages. */
   output(): string;
   /** Resolves with the first record (from `from` on) that matches, or fails after `timeoutMs`. */
@@ -170,6 +176,7 @@ export async function startLambkinCli(
     url: url!,
     pid,
     records,
+    mark: () => new Promise((resolve) => setTimeout(() => resolve(records.length), 100)),
     output,
     exited,
     waitForRecord: (match, timeoutMs = 10_000, from = 0) =>

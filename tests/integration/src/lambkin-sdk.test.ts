@@ -245,7 +245,9 @@ describe("InvokeCommand → aws-lambda-ric (provided, index.handler)", () => {
     const log = Buffer.from(out.LogResult!, "base64").toString("utf8");
     expect(log).toMatch(invocationLog(id, [ricInfoLine(id, `ric-fixture action=echo requestId=${id}`)]));
     expect(lambdaHeaders(sdk.last())).toEqual({ ...okHeaders(out), "x-amz-log-result": out.LogResult });
-    // The same lines lambkin printed for this request id.
+    // The same lines lambkin printed for this request id (its log is written in batches: wait
+    // for the REPORT line to be printed).
+    await lambkin.waitForRecord((r) => r.requestId === id && r.line.startsWith("REPORT "));
     expect(lambkin.linesOf(id)).toEqual(log.trimEnd().split("\n"));
   });
 
@@ -272,7 +274,7 @@ describe("InvokeCommand → aws-lambda-ric (provided, index.handler)", () => {
 
   it("InvocationType DryRun: 204, and the function does not run", async () => {
     const pid = await runtimePid("ric-one");
-    const from = lambkin.records.length;
+    const from = await lambkin.mark();
 
     // A DryRun of a crashing event: were it run, the runtime would exit.
     const out = await invoke({
@@ -289,6 +291,8 @@ describe("InvokeCommand → aws-lambda-ric (provided, index.handler)", () => {
     });
 
     expect(await runtimePid("ric-one")).toBe(pid);
+    // Only runtimePid's own invocation started (once its lines have been printed).
+    await lambkin.mark();
     const started = lambkin.records.slice(from).filter((r) => r.line.startsWith("START "));
     expect(started).toHaveLength(1);
   });
@@ -309,7 +313,7 @@ describe("InvokeCommand → aws-lambda-ric (provided, index.handler)", () => {
   });
 
   it("throttle: TooManyRequestsException (429, Reason) while the only environment is busy", async () => {
-    const from = lambkin.records.length;
+    const from = await lambkin.mark();
     const first = invoke({ FunctionName: "curl-one", Payload: json({ seconds: 1 }) });
     // Once its START is logged, the one environment of curl-one is taken.
     await lambkin.waitForRecord(
@@ -340,6 +344,7 @@ describe("InvokeCommand → aws-lambda-ric (provided, index.handler)", () => {
     const out = await first;
     expect(text(out.Payload)).toBe("slept 1");
     // The throttled call never ran.
+    await lambkin.mark();
     const started = lambkin.records.slice(from).filter((r) => r.line.startsWith("START "));
     expect(started.map((r) => r.requestId)).toEqual([requestIdOf(out)]);
   }, 20_000);
@@ -594,7 +599,7 @@ describe("InvokeCommand → the tutorial's curl bootstrap", () => {
   });
 
   it("timeout: Sandbox.Timedout after 1.00 seconds, and the handler's child sleep dies with the runtime", async () => {
-    const from = lambkin.records.length;
+    const from = await lambkin.mark();
     const pending = invoke({ FunctionName: "curl-slow", LogType: "Tail", Payload: json({ seconds: 30 }) });
     const logged = await lambkin.waitForRecord(
       (r) => r.functionName === "curl-slow" && r.line.startsWith("function.sh slow handler: sleep pid "),
