@@ -96,7 +96,7 @@ class LambdaRuntime implements Runtime {
       return fatal(new Error("AWS_LAMBDA_RUNTIME_API is not set: run this under lambkin or AWS Lambda"));
     }
     try {
-      this.#api = new RuntimeApiClient(runtimeApi, this.engine);
+      this.#api = await RuntimeApiClient.create(runtimeApi, this.engine);
     } catch (error) {
       return fatal(error);
     }
@@ -146,6 +146,8 @@ class LambdaRuntime implements Runtime {
     const meta = streamingMetadata(this.#handler);
     this.#streaming = meta.streaming;
     this.#highWaterMark = meta.highWaterMark;
+    // Init pays for what streamed responses need, not the first invocation.
+    if (meta.streaming) await this.#api.preloadStreaming();
   }
 
   async #invokeOnce(): Promise<void> {
@@ -249,7 +251,7 @@ class LambdaRuntime implements Runtime {
   }
 
   async #invokeStreaming(info: InvocationInfo, body: string): Promise<void> {
-    const stream = this.#api.openResponseStream(info.requestId, this.#highWaterMark);
+    const stream = await this.#api.openResponseStream(info.requestId, this.#highWaterMark);
     this.#phase = { kind: "streaming", requestId: info.requestId, stream };
     // The event loop emptying while the handler or its stream is still pending means neither can
     // ever finish: fail the stream with Runtime.NodeJsExit, as for a buffered async handler.
