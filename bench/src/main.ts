@@ -8,9 +8,10 @@
  *   npm run bench -- --only warm,cold --hosts node,bun    a part (written to results/partial.*)
  *   npm run bench -- --profile [--hosts node,bun] [--concurrency 8] [--silent-logs]
  *                                     CPU profile of the host, lambkin and floor (results/profile.txt)
+ *   npm run bench -- --render         the table, latest.svg and latest.md again from latest.json
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { chart } from "./chart.ts";
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
       concurrency: { type: "string" },
       count: { type: "string" },
       "silent-logs": { type: "boolean", default: false },
+      render: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -132,8 +134,21 @@ async function main(): Promise<void> {
       [
         "usage: npm run bench -- [--quick] [--only warm,throughput,cold,payload,growth] [--hosts node,bun,deno]",
         "       npm run bench -- --profile [--hosts node,bun,deno] [--concurrency N] [--count N] [--silent-logs]",
+        "       npm run bench -- --render     (table, chart and Markdown again from results/latest.json)",
       ].join("\n"),
     );
+    return;
+  }
+  if (values.render) {
+    // Re-renders the table, chart and Markdown of the last run (after a change to how they are
+    // drawn or judged) without measuring again.
+    const resultsFile = `${BENCH}results/latest.json`;
+    const results = JSON.parse(readFileSync(resultsFile, "utf8")) as Results;
+    results.targets = checkTargets(results);
+    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(`${BENCH}results/latest.svg`, chart(results));
+    writeFileSync(`${BENCH}results/latest.md`, markdown(results));
+    console.log(report(results));
     return;
   }
   const mode = values.quick ? "quick" : "full";

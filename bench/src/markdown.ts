@@ -1,5 +1,5 @@
 /**
- * bench/results/latest.md: the run's headline figures as Markdown, for the README's performance
+ * bench/results/latest.md: the run's headline figures as Markdown, for the root README's performance
  * section (so every figure there comes from `npm run bench`, with the machine it ran on).
  */
 
@@ -50,6 +50,6 @@ export function markdown(r: Results): string {
   if (r.targets.length > 0) {
     out.push("", "Targets:", "", ...r.targets.map((t) => `- ${targetLine(t)}`));
   }
-  out.push("", "![lambkin vs the floor](results/latest.svg)", "");
+  out.push("", "![lambkin vs the floor](bench/results/latest.svg)", "");
   return out.join("\n");
 }
