@@ -77,8 +77,9 @@ export interface EnvironmentEvents {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let environmentCounter = 0;
-/** How stale a Max Memory Used reading may be (see #finish). */
-const MEMORY_SAMPLE_MS = 100;
+/** How stale a Max Memory Used reading may be for short invocations, and what counts as short (see #finish). */
+const MEMORY_SAMPLE_MS = 1000;
+const MEMORY_SAMPLE_ALWAYS_MS = 10;
 
 export class Environment implements RuntimeApiHost {
   readonly id = ++environmentCounter;
@@ -443,10 +444,13 @@ export class Environment implements RuntimeApiHost {
       );
       invocation.markReported();
     };
-    // Reading /proc costs several syscalls per process: on a hot function the peak is re-read at
-    // most every MEMORY_SAMPLE_MS (VmHWM only grows, so a recent reading is at most that stale).
+    // Reading /proc costs several syscalls per process (~10 µs of host CPU per invoke at
+    // concurrency 8). An invocation that ran MEMORY_SAMPLE_ALWAYS_MS or longer is always measured;
+    // a hot run of short ones is re-read at most every MEMORY_SAMPLE_MS. VmHWM only grows, and a
+    // short invocation can only have grown it by what a few milliseconds of page faults allow.
     const now = performance.now();
-    if (pid === undefined || now - this.#memorySampledAt < MEMORY_SAMPLE_MS) report(undefined);
+    const recent = now - this.#memorySampledAt < MEMORY_SAMPLE_MS;
+    if (pid === undefined || (recent && durationMs < MEMORY_SAMPLE_ALWAYS_MS)) report(undefined);
     else {
       this.#memorySampledAt = now;
       void peakMemoryMB(this.#ctx.platform, pid).then(report);
