@@ -37,6 +37,7 @@ import {
   startRecord,
   timeoutErrorBody,
 } from "@lambkin/protocol";
+import { readBody } from "./body.ts";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
 import type { FunctionError, Invocation } from "./invocation.ts";
 import { type LogSink, readLines } from "./logs.ts";
@@ -49,7 +50,6 @@ import {
   invalidRequestId,
   invalidStateTransition,
   type RuntimeApiHost,
-  readBody,
 } from "./runtime-api.ts";
 import { type EngineCommands, functionArnOf, runtimeArgv, runtimeEnvironment } from "./runtimes.ts";
 
@@ -117,7 +117,7 @@ export class Environment implements RuntimeApiHost {
     this.#fn = fn;
     this.#ctx = ctx;
     this.#events = events;
-    this.#arn = functionArnOf(fn, ctx.config);
+    this.#arn = functionArnOf(fn.name, ctx.config);
   }
 
   /** Busy, but the runtime has answered: it is about to call `next` and take more work. */

@@ -11,7 +11,7 @@ import { invokeBuffered, schedulerFor, validatePayload } from "./invoke.ts";
 import { createInvokeApi } from "./invoke-api.ts";
 import { consoleSink, type LogSink } from "./logs.ts";
 import type { FetchHandler, Platform, Server } from "./platform.ts";
-import { defaultEngineCommands, type EngineCommands, functionArnOf } from "./runtimes.ts";
+import { defaultEngineCommands, type EngineCommands } from "./runtimes.ts";
 import { FunctionScheduler } from "./scheduler.ts";
 import { createUrlApi } from "./url-api.ts";
 
@@ -111,8 +111,6 @@ export async function createLambkin(
   const urlFetch = createUrlApi(schedulers);
   const servers: Server[] = [];
   let closing: Promise<void> | undefined;
-  const arnOf = (name: string, qualifier?: string) =>
-    functionArnOf({ name } as Parameters<typeof functionArnOf>[0], config, qualifier);
 
   return {
     config,
@@ -133,7 +131,7 @@ export async function createLambkin(
       };
     },
     async invoke(functionName, payload = {}, opts = {}) {
-      const scheduler = schedulerFor(schedulers, functionName, arnOf);
+      const scheduler = schedulerFor(schedulers, config, functionName);
       const type = opts.invocationType ?? "RequestResponse";
       const bytes = validatePayload(
         payload instanceof Uint8Array

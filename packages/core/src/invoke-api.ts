@@ -33,12 +33,13 @@ import {
   parseLogType,
 } from "@lambkin/protocol";
 import type { AsyncQueue } from "./async-queue.ts";
+import { readBody } from "./body.ts";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
 import { type FunctionError, Invocation } from "./invocation.ts";
 import { type InvokeResult, invokeBuffered, schedulerFor, validatePayload } from "./invoke.ts";
 import { tailLogResult } from "./logs.ts";
 import type { FetchHandler } from "./platform.ts";
-import { readBody } from "./runtime-api.ts";
+import { splitUrl } from "./request-url.ts";
 import { functionArnOf } from "./runtimes.ts";
 import type { FunctionScheduler } from "./scheduler.ts";
 
@@ -58,8 +59,6 @@ const decoder = new TextDecoder();
 const RETRY_MEMORY_MS = 5 * 60_000;
 
 export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
-  const arnOf = (name: string, qualifier?: string) =>
-    functionArnOf({ name } as ResolvedFunction, ctx.config, qualifier);
   /**
    * The AWS CLI retries an invoke whose answer it did not read in time (its read timeout is 60 s)
    * with the same `amz-sdk-invocation-id`. A retry joins the invocation already running — or
@@ -80,11 +79,23 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     return ref;
   }
 
-  async function invoke(request: Request, rawName: string, query: URLSearchParams): Promise<Response> {
+  /** What Invoke and InvokeWithResponseStream both read from a request, checked. */
+  async function readInvokeRequest(
+    request: Request,
+    rawName: string,
+    query: URLSearchParams,
+    operation: "InvokeFunction" | "InvokeWithResponseStream",
+  ) {
     const ref = functionRef(rawName, query.get("Qualifier"));
-    const scheduler = schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier);
+    const scheduler = schedulerFor(ctx.schedulers, ctx.config, ref.name, ref.qualifier);
     const type = parseInvocationType(request.headers.get(H_INVOCATION_TYPE));
-    const logType = parseLogType(request.headers.get(H_LOG_TYPE));
+    if (type === "Event" && operation === "InvokeWithResponseStream") {
+      throw new InvokeApiError(
+        "InvalidParameterValueException",
+        "InvokeWithResponseStream does not support the Event invocation type",
+      );
+    }
+    const tail = parseLogType(request.headers.get(H_LOG_TYPE)) === "Tail";
     const clientContextHeader = request.headers.get(H_AMZ_CLIENT_CONTEXT);
     const clientContext = clientContextHeader ? decodeClientContext(clientContextHeader) : undefined;
     const limit = type === "Event" ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
@@ -92,19 +103,34 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     if (body === undefined) {
       throw new InvokeApiError(
         "RequestTooLargeException",
-        `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+        `Request must be smaller than ${limit} bytes for the ${operation} operation`,
       );
     }
-    const payload = validatePayload(body, type, MAX_ASYNC_PAYLOAD_BYTES);
-    const traceHeader = request.headers.get(H_AMZN_TRACE_ID) ?? undefined;
+    return {
+      scheduler,
+      type,
+      tail,
+      clientContext,
+      payload: validatePayload(body, type, MAX_ASYNC_PAYLOAD_BYTES),
+      traceId: request.headers.get(H_AMZN_TRACE_ID) ?? undefined,
+      tenantId: request.headers.get(H_AMZ_TENANT_ID) ?? undefined,
+    };
+  }
 
-    if (type === "DryRun")
-      return new Response(null, {
-        status: 204,
-        headers: { [H_EXECUTED_VERSION]: LATEST, ...freshRequestId() },
-      });
+  const dryRun = () =>
+    new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST, ...freshRequestId() } });
+
+  async function invoke(request: Request, rawName: string, query: URLSearchParams): Promise<Response> {
+    const { scheduler, type, tail, clientContext, payload, traceId, tenantId } = await readInvokeRequest(
+      request,
+      rawName,
+      query,
+      "InvokeFunction",
+    );
+
+    if (type === "DryRun") return dryRun();
     if (type === "Event") {
-      const invocation = new Invocation({ payload, traceId: traceHeader });
+      const invocation = new Invocation({ payload, traceId });
       // Throttles and errors of the event itself are retried by the queue, never told to the caller.
       ctx.asyncQueue.enqueue(scheduler, {
         requestId: invocation.requestId,
@@ -122,11 +148,11 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
       const invocation = new Invocation({
         payload,
         clientContext,
-        traceId: traceHeader,
-        tenantId: request.headers.get(H_AMZ_TENANT_ID) ?? undefined,
+        traceId,
+        tenantId,
         contentType: "application/json",
       });
-      running = invokeBuffered(scheduler, invocation, logType === "Tail");
+      running = invokeBuffered(scheduler, invocation, tail);
       if (key) {
         calls.set(key, running);
         const forget = () => setTimeout(() => calls.delete(key), RETRY_MEMORY_MS);
@@ -157,37 +183,19 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     rawName: string,
     query: URLSearchParams,
   ): Promise<Response> {
-    const ref = parseFunctionName(rawName, query.get("Qualifier"));
-    const scheduler = schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier);
-    const type = parseInvocationType(request.headers.get(H_INVOCATION_TYPE));
-    if (type === "Event") {
-      throw new InvokeApiError(
-        "InvalidParameterValueException",
-        "InvokeWithResponseStream does not support the Event invocation type",
-      );
-    }
-    const tail = parseLogType(request.headers.get(H_LOG_TYPE)) === "Tail";
-    const clientContextHeader = request.headers.get(H_AMZ_CLIENT_CONTEXT);
-    const clientContext = clientContextHeader ? decodeClientContext(clientContextHeader) : undefined;
-    const body = await readBody(request, MAX_SYNC_PAYLOAD_BYTES);
-    if (body === undefined) {
-      throw new InvokeApiError(
-        "RequestTooLargeException",
-        `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeWithResponseStream operation`,
-      );
-    }
-    const payload = validatePayload(body, type, MAX_ASYNC_PAYLOAD_BYTES);
-    if (type === "DryRun")
-      return new Response(null, {
-        status: 204,
-        headers: { [H_EXECUTED_VERSION]: LATEST, ...freshRequestId() },
-      });
+    const { scheduler, type, tail, clientContext, payload, traceId, tenantId } = await readInvokeRequest(
+      request,
+      rawName,
+      query,
+      "InvokeWithResponseStream",
+    );
+    if (type === "DryRun") return dryRun();
 
     const invocation = new Invocation({
       payload,
       clientContext,
-      traceId: request.headers.get(H_AMZN_TRACE_ID) ?? undefined,
-      tenantId: request.headers.get(H_AMZ_TENANT_ID) ?? undefined,
+      traceId,
+      tenantId,
     });
     if (tail) invocation.logTail = [];
     scheduler.submit(invocation);
@@ -253,7 +261,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
         }
         case "get-function": {
           const ref = parseFunctionName(route.functionName, url.searchParams.get("Qualifier"));
-          const fn = schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier).fn;
+          const fn = schedulerFor(ctx.schedulers, ctx.config, ref.name, ref.qualifier).fn;
           return Response.json(
             {
               Configuration: configuration(fn),
@@ -266,7 +274,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
         case "get-function-configuration": {
           const ref = parseFunctionName(route.functionName, url.searchParams.get("Qualifier"));
           return Response.json(
-            configuration(schedulerFor(ctx.schedulers, ref.name, arnOf, ref.qualifier).fn),
+            configuration(schedulerFor(ctx.schedulers, ctx.config, ref.name, ref.qualifier).fn),
             { headers: freshRequestId() },
           );
         }
@@ -302,23 +310,6 @@ function freshRequestId(): Record<string, string> {
   return { [H_AMZN_REQUEST_ID]: crypto.randomUUID() };
 }
 
-const NO_QUERY = new URLSearchParams();
-
-/**
- * The path and query of a request URL without a full `URL` parse, which is a measurable share of
- * an invoke's cost. Requests reach a server as `http://host[:port]/path[?query]`.
- */
-function splitUrl(href: string): { pathname: string; searchParams: URLSearchParams } {
-  const pathStart = href.indexOf("/", href.indexOf("//") + 2);
-  if (pathStart < 0) return { pathname: "/", searchParams: NO_QUERY };
-  const queryAt = href.indexOf("?", pathStart);
-  if (queryAt < 0) return { pathname: href.slice(pathStart), searchParams: NO_QUERY };
-  return {
-    pathname: href.slice(pathStart, queryAt),
-    searchParams: new URLSearchParams(href.slice(queryAt + 1)),
-  };
-}
-
 function unref(timer: ReturnType<typeof setTimeout>): void {
   (timer as { unref?: () => void }).unref?.();
 }
@@ -338,7 +329,7 @@ export function functionConfiguration(
 ): FunctionConfiguration {
   const out: FunctionConfiguration = {
     FunctionName: fn.name,
-    FunctionArn: functionArnOf(fn, config),
+    FunctionArn: functionArnOf(fn.name, config),
     Runtime: RUNTIME_IDS[fn.runtime],
     Role: `arn:aws:iam::${config.accountId}:role/lambkin`,
     Handler: fn.handler,

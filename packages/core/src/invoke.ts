@@ -3,8 +3,11 @@
  * Shared by the HTTP front (invoke-api.ts), the programmatic `invoke()` and the async queue.
  */
 import { type InvocationType, InvokeApiError, MAX_SYNC_PAYLOAD_BYTES, notFound } from "@lambkin/protocol";
+import { collect } from "./body.ts";
+import type { ResolvedConfig } from "./config.ts";
 import type { FunctionError, Invocation } from "./invocation.ts";
 import { tailLogResult } from "./logs.ts";
+import { functionArnOf } from "./runtimes.ts";
 import type { FunctionScheduler } from "./scheduler.ts";
 
 /** The buffered result of a synchronous invoke. */
@@ -21,40 +24,18 @@ export interface InvokeResult {
 /** Resolves a function by name, or throws the Invoke API's 404. */
 export function schedulerFor(
   schedulers: ReadonlyMap<string, FunctionScheduler>,
+  config: ResolvedConfig,
   name: string,
-  arnOf: (name: string, qualifier?: string) => string,
   qualifier?: string,
 ): FunctionScheduler {
   const scheduler = schedulers.get(name);
   // Only $LATEST exists locally: a version or alias qualifier names nothing lambkin has.
   if (!scheduler || (qualifier !== undefined && qualifier !== "$LATEST"))
-    throw notFound(arnOf(name, qualifier));
+    throw notFound(functionArnOf(name, config, qualifier));
   return scheduler;
 }
 
 const encoder = new TextEncoder();
-
-/** Reads a stream to its end, failing once it exceeds `limit` bytes. */
-export async function collect(
-  stream: ReadableStream<Uint8Array>,
-  limit = Number.POSITIVE_INFINITY,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) throw new RangeError(`stream exceeded ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
 
 /**
  * Submits `invocation` and waits for its buffered result. A streamed response is collected (as
@@ -79,11 +60,9 @@ export async function invokeBuffered(
       error = outcome;
       break;
     case "stream": {
-      try {
-        payload = await collect(outcome.body, MAX_SYNC_PAYLOAD_BYTES);
-      } catch {
-        payload = new Uint8Array(0);
-      }
+      // Past the sync limit, or cut: what the caller gets is decided by the completion below.
+      payload =
+        (await collect(outcome.body, MAX_SYNC_PAYLOAD_BYTES).catch(() => undefined)) ?? new Uint8Array(0);
       error = await outcome.completion;
       if (error) payload = error.body;
       break;

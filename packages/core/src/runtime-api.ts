@@ -11,6 +11,7 @@ import {
   runtimeErrorResponse,
 } from "@lambkin/protocol";
 import type { FetchHandler, RequestInfo } from "./platform.ts";
+import { pathnameOf } from "./request-url.ts";
 
 /** What the Runtime API asks of its environment. Each method returns the reply to the runtime. */
 export interface RuntimeApiHost {
@@ -44,11 +45,7 @@ export const entityTooLarge = (): Response =>
 
 export function createRuntimeApi(host: RuntimeApiHost): FetchHandler {
   return (request, info) => {
-    const url = request.url;
-    // The pathname without building a URL object: the path starts after "http://host:port".
-    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-    const queryAt = url.indexOf("?", pathStart);
-    const pathname = url.slice(pathStart, queryAt < 0 ? undefined : queryAt);
+    const pathname = pathnameOf(request.url);
     const route = matchRuntimeRoute(request.method, pathname);
     if (!route) {
       return runtimeErrorResponse(404, "NotFound", `No Runtime API route for ${request.method} ${pathname}`);
@@ -73,46 +70,4 @@ export function createRuntimeApi(host: RuntimeApiHost): FetchHandler {
         return host.initError(request);
     }
   };
-}
-
-/** Reads a whole body, or returns undefined as soon as it exceeds `limit` bytes. */
-export async function readBody(request: Request, limit: number): Promise<Uint8Array | undefined> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) {
-    // Drain in the background so the connection stays usable for the runtime's next call.
-    request.body?.cancel().catch(() => {});
-    return undefined;
-  }
-  // Buffered bodies are read whole: touching `request.body` would build a ReadableStream (costly
-  // on Node) that a declared length makes unnecessary.
-  if (declared !== null) {
-    // `bytes()` hands over the bytes without the copy `arrayBuffer()` makes on some engines.
-    const withBytes = request as Request & { bytes?: () => Promise<Uint8Array> };
-    return typeof withBytes.bytes === "function"
-      ? withBytes.bytes()
-      : new Uint8Array(await request.arrayBuffer());
-  }
-  if (!request.body) return new Uint8Array(0);
-  // Chunked: count as it arrives, so an endless body cannot fill memory.
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

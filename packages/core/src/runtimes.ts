@@ -117,5 +117,6 @@ export function runtimeEnvironment(
   return env;
 }
 
-export const functionArnOf = (fn: ResolvedFunction, config: ResolvedConfig, qualifier?: string) =>
-  _arn(config.region, config.accountId, fn.name, qualifier);
+/** The ARN of function `name` in this config's region and account. */
+export const functionArnOf = (name: string, config: ResolvedConfig, qualifier?: string) =>
+  _arn(config.region, config.accountId, name, qualifier);

@@ -17,9 +17,10 @@ import {
   toHttpEvent,
   toHttpResponse,
 } from "@lambkin/protocol";
+import { readBody } from "./body.ts";
 import { Invocation, type Outcome } from "./invocation.ts";
 import type { FetchHandler } from "./platform.ts";
-import { readBody } from "./runtime-api.ts";
+import { pathnameOf } from "./request-url.ts";
 import type { FunctionScheduler } from "./scheduler.ts";
 
 const encoder = new TextEncoder();
@@ -35,10 +36,7 @@ const badGateway = (requestId: string) => json(502, BAD_GATEWAY_BODY, { [H_AMZN_
 
 export function createUrlApi(schedulers: ReadonlyMap<string, FunctionScheduler>): FetchHandler {
   return async (request, info) => {
-    const url = request.url;
-    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-    const queryAt = url.indexOf("?", pathStart);
-    const path = url.slice(pathStart, queryAt < 0 ? undefined : queryAt);
+    const path = pathnameOf(request.url);
     const slash = path.indexOf("/", 1);
     const name = decodeURIComponent(path.slice(1, slash < 0 ? undefined : slash));
     const scheduler = schedulers.get(name);
