@@ -80,6 +80,14 @@ let environmentCounter = 0;
 /** How stale a Max Memory Used reading may be for short invocations, and what counts as short (see #finish). */
 const MEMORY_SAMPLE_MS = 1000;
 const MEMORY_SAMPLE_ALWAYS_MS = 10;
+/**
+ * Runs `fn` after the I/O callbacks already due in this turn of the event loop (setImmediate on
+ * Node and Bun; a zero timer where the engine has no setImmediate).
+ */
+const afterPendingIO: (fn: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
+    ? (fn) => (globalThis as unknown as { setImmediate(fn: () => void): void }).setImmediate(fn)
+    : (fn) => setTimeout(fn, 0);
 
 export class Environment implements RuntimeApiHost {
   readonly id = ++environmentCounter;
@@ -415,6 +423,19 @@ export class Environment implements RuntimeApiHost {
     else settle?.();
     const initDurationMs = this.#coldStart ? this.#initDurationMs : undefined;
     this.#coldStart = false;
+    // The caller is answered now; END and REPORT wait one turn of the event loop. The runtime
+    // wrote its output to the pipe before it posted its answer, but the host may read the answer's
+    // socket before the pipe in the same poll: this turn lets those lines land in the invocation's
+    // log (and Tail) ahead of END. The runtime's next `next` arrives in a later turn.
+    afterPendingIO(() => this.#report(invocation, durationMs, initDurationMs, failure));
+  }
+
+  #report(
+    invocation: Invocation,
+    durationMs: number,
+    initDurationMs: number | undefined,
+    failure: FunctionError | undefined,
+  ): void {
     const status = failure?.platform;
     this.#platformLine(
       this.#fn.logFormat === "JSON"
