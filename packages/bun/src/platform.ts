@@ -40,7 +40,11 @@ declare const Bun: {
   spawn(argv: string[], options: Record<string, unknown>): BunSubprocess;
 };
 
+const NativeResponse = globalThis.Response;
+
 class BunRequestInfo implements RequestInfo {
+  /** Core answers in Bun's own Response: Bun.serve would have to convert any other. */
+  readonly Response = NativeResponse;
   #request: Request;
   #server: BunServer;
 

@@ -120,7 +120,12 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
   const dryRun = () =>
     new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST, ...freshRequestId() } });
 
-  async function invoke(request: Request, rawName: string, query: URLSearchParams): Promise<Response> {
+  async function invoke(
+    request: Request,
+    rawName: string,
+    query: URLSearchParams,
+    FastResponse: typeof Response,
+  ): Promise<Response> {
     const { scheduler, type, tail, clientContext, payload, traceId, tenantId } = await readInvokeRequest(
       request,
       rawName,
@@ -171,7 +176,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     };
     if (result.functionError) headers[H_FUNCTION_ERROR] = "Unhandled";
     if (result.logResult !== undefined) headers[H_LOG_RESULT] = result.logResult;
-    return new ctx.Response(result.payload as BodyInit, { status: 200, headers });
+    return new FastResponse(result.payload as BodyInit, { status: 200, headers });
   }
 
   /**
@@ -248,13 +253,13 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     return functionConfiguration(fn, ctx.config, ctx.startedAt);
   }
 
-  return async (request) => {
+  return async (request, info) => {
     try {
       const url = splitUrl(request.url);
       const route = matchInvokeRoute(request.method, url.pathname);
       switch (route?.kind) {
         case "invoke":
-          return await invoke(request, route.functionName, url.searchParams);
+          return await invoke(request, route.functionName, url.searchParams, info.Response ?? ctx.Response);
         case "list-functions": {
           const Functions = [...ctx.schedulers.values()].map((s) => configuration(s.fn));
           return Response.json({ Functions }, { headers: freshRequestId() });

@@ -36,6 +36,8 @@ export function schedulerFor(
 }
 
 const encoder = new TextEncoder();
+/** Strict UTF-8: a payload that is not valid UTF-8 is not JSON either. Built once (not per invoke). */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Submits `invocation` and waits for its buffered result. A streamed response is collected (as
@@ -89,7 +91,7 @@ export function validatePayload(body: Uint8Array, type: InvocationType, asyncLim
   // *unsure*: AWS's answer to an empty body is not documented; lambkin runs the function with `{}`.
   if (body.byteLength === 0) return encoder.encode("{}");
   try {
-    JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+    JSON.parse(strictUtf8.decode(body));
   } catch (error) {
     throw new InvokeApiError(
       "InvalidRequestContentException",

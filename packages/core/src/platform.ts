@@ -17,6 +17,11 @@ export interface RequestInfo {
    * (empty when none were sent). Only servers started with `trailers: true` are required to fill it.
    */
   trailers(): Promise<Headers>;
+  /**
+   * The `Response` constructor this server sends cheapest, when it is not `Platform.Response`
+   * (Bun.serve and Deno.serve take only their engine's own; node:http servers take anything).
+   */
+  readonly Response?: typeof Response;
 }
 
 /** Handles one HTTP request. */

@@ -32,6 +32,8 @@ declare const Deno: {
 
 // Deno.serve never shows trailers; servers that need them are node:http ones (see serve).
 const noTrailers = () => Promise.resolve(new Headers());
+/** Core answers in Deno's own Response: Deno.serve would have to convert any other. */
+const NativeResponse = globalThis.Response;
 
 /** The engine's server takes only its own `Response`: unwrap a `FastResponse`. */
 function native(response: Response | Promise<Response>): Response | Promise<Response> {
@@ -55,7 +57,13 @@ async function serve(handler: FetchHandler, options: ServeOptions): Promise<Serv
       },
     },
     (request, info) =>
-      native(handler(request, { remoteAddress: info.remoteAddr.hostname, trailers: noTrailers })),
+      native(
+        handler(request, {
+          remoteAddress: info.remoteAddr.hostname,
+          trailers: noTrailers,
+          Response: NativeResponse,
+        }),
+      ),
   );
   return {
     port: server.addr.port,
