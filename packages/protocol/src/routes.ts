@@ -56,6 +56,8 @@ export function matchRuntimeRoute(method: string, pathname: string): RuntimeRout
  * throw would have become a 500, which tells a runtime to exit.
  */
 function decodeSegment(segment: string): string {
+  // Request ids and function names rarely carry escapes: skip the decoder when there are none.
+  if (!segment.includes("%")) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
