@@ -236,13 +236,15 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Default: dist/runtime.js of this package. */
   runtimeJs?: string;
+  /** Engine options before the file (`--import-map=…` for deno run). */
+  engineFlags?: string[];
 }
 
-/** The argv that starts `file` under `engine`, as lambkin does. */
-export function engineArgv(engine: Engine, file: string): string[] {
-  if (engine === "node") return [process.execPath, file];
-  if (engine === "bun") return [path.join(REPO_ROOT, "node_modules/.bin/bun"), file];
-  return [path.join(REPO_ROOT, "node_modules/.bin/deno"), "run", "-A", file];
+/** The argv that starts `file` under `engine`, as lambkin does (plus `flags`, if any). */
+export function engineArgv(engine: Engine, file: string, flags: string[] = []): string[] {
+  if (engine === "node") return [process.execPath, ...flags, file];
+  if (engine === "bun") return [path.join(REPO_ROOT, "node_modules/.bin/bun"), ...flags, file];
+  return [path.join(REPO_ROOT, "node_modules/.bin/deno"), "run", "-A", ...flags, file];
 }
 
 /** The variables Lambda sets (PROTOCOL.md §2), for a function named `fixture`. */
@@ -269,7 +271,7 @@ export function lambdaEnv(api: FakeRuntimeApi, cwd: string, handler: string): Re
 }
 
 export function startRuntime(options: StartOptions): RuntimeProcess {
-  const [command, ...args] = engineArgv(options.engine, options.runtimeJs ?? RUNTIME_JS);
+  const [command, ...args] = engineArgv(options.engine, options.runtimeJs ?? RUNTIME_JS, options.engineFlags);
   const runtime = startProcess(command!, args, {
     cwd: options.cwd,
     env: { ...lambdaEnv(options.api, options.cwd, options.handler), ...options.env },

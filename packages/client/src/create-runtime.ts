@@ -2,7 +2,6 @@
 // `next` → call the handler → post `response` or `error`. Everything AWS's Node.js runtime does
 // around that loop is here too: Lambda's console format, `_X_AMZN_TRACE_ID`, callback-style
 // handlers, response streaming, init errors, and crash reports for uncaught exceptions.
-import process from "node:process";
 import { buildContext, type InvocationInfo, parseInvocationHeaders } from "./context.ts";
 import { detectEngine, type EngineName } from "./engine.ts";
 import {
@@ -14,6 +13,7 @@ import {
   UnhandledPromiseRejectionError,
 } from "./errors.ts";
 import { loadHandler } from "./handler-loader.ts";
+import { type Host, loadHost } from "./host.ts";
 import {
   logFormatFromEnv,
   logLevelFromEnv,
@@ -21,8 +21,7 @@ import {
   type StructuredLogger,
   setCurrentInvocation,
 } from "./logging.ts";
-import type { LambdaResponseStream } from "./response-stream.ts";
-import { RuntimeApiClient } from "./runtime-api.ts";
+import { type ResponseStreamLike, RuntimeApiClient } from "./runtime-api.ts";
 import { installAwsLambdaGlobal, streamingMetadata } from "./streaming.ts";
 import { isConnectionRefused } from "./transport.ts";
 
@@ -38,7 +37,7 @@ export interface RuntimeOptions {
   taskRoot?: string;
   /** `host:port` of the Runtime API (default: `AWS_LAMBDA_RUNTIME_API`). */
   runtimeApi?: string;
-  /** Where Lambda's variables are read from (default: `process.env`). */
+  /** Where Lambda's variables are read from (default: the process environment). */
   env?: Record<string, string | undefined>;
 }
 
@@ -60,7 +59,7 @@ type Phase =
   | { kind: "init" }
   | { kind: "idle" }
   | { kind: "buffered"; requestId: string }
-  | { kind: "streaming"; requestId: string; stream: LambdaResponseStream };
+  | { kind: "streaming"; requestId: string; stream: ResponseStreamLike };
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -76,7 +75,8 @@ export function run(options: RuntimeOptions = {}): Promise<never> {
 class LambdaRuntime implements Runtime {
   readonly engine: EngineName = detectEngine();
   readonly #options: RuntimeOptions;
-  readonly #env: Record<string, string | undefined>;
+  #host!: Host;
+  #env!: Record<string, string | undefined>;
   #api!: RuntimeApiClient;
   #logger!: StructuredLogger;
   #handler!: AnyHandler;
@@ -87,27 +87,34 @@ class LambdaRuntime implements Runtime {
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
-    this.#env = options.env ?? process.env;
   }
 
   async start(): Promise<never> {
+    const host = await loadHost(this.engine);
+    this.#host = host;
+    this.#env = this.#options.env ?? host.env;
     const runtimeApi = this.#options.runtimeApi ?? this.#env.AWS_LAMBDA_RUNTIME_API;
     if (!runtimeApi) {
-      return fatal(new Error("AWS_LAMBDA_RUNTIME_API is not set: run this under lambkin or AWS Lambda"));
+      return fatal(
+        host,
+        new Error("AWS_LAMBDA_RUNTIME_API is not set: run this under lambkin or AWS Lambda"),
+      );
     }
     try {
-      this.#api = await RuntimeApiClient.create(runtimeApi, this.engine);
+      this.#api = RuntimeApiClient.create(runtimeApi, this.engine);
     } catch (error) {
-      return fatal(error);
+      return fatal(host, error);
     }
     this.#logger = patchConsole({
       format: logFormatFromEnv(this.#env.AWS_LAMBDA_LOG_FORMAT),
       minLevel: logLevelFromEnv(this.#env.AWS_LAMBDA_LOG_LEVEL),
+      formatArgs: host.format,
+      write: host.writeStdout,
     });
-    process.on("uncaughtException", (error) => {
+    host.onUncaughtException((error) => {
       void this.#crash("Uncaught Exception", error, EXIT_UNCAUGHT_EXCEPTION);
     });
-    process.on("unhandledRejection", (reason) => {
+    host.onUnhandledRejection((reason) => {
       const error = new UnhandledPromiseRejectionError(reason);
       void this.#crash("Unhandled Promise Rejection", error, EXIT_UNHANDLED_REJECTION);
     });
@@ -122,7 +129,7 @@ class LambdaRuntime implements Runtime {
     try {
       for (;;) await this.#invokeOnce();
     } catch (error) {
-      return fatal(error);
+      return fatal(host, error);
     }
   }
 
@@ -137,7 +144,8 @@ class LambdaRuntime implements Runtime {
       );
     } else {
       this.#handler = await loadHandler({
-        taskRoot: this.#options.taskRoot ?? this.#env.LAMBDA_TASK_ROOT ?? process.cwd(),
+        host: this.#host,
+        taskRoot: this.#options.taskRoot ?? this.#env.LAMBDA_TASK_ROOT ?? this.#host.cwd(),
         handler,
         engine: this.engine,
         forceTsx: this.#env.LAMBKIN_TSX === "1" || this.#env.LAMBKIN_TSX === "true",
@@ -154,8 +162,7 @@ class LambdaRuntime implements Runtime {
     const invocation = await this.#next();
     const info = parseInvocationHeaders(invocation.headers);
     // As AWS's runtime: the trace header becomes _X_AMZN_TRACE_ID for the SDKs and X-Ray.
-    if (info.traceId) process.env._X_AMZN_TRACE_ID = info.traceId;
-    else delete process.env._X_AMZN_TRACE_ID;
+    this.#host.setEnv("_X_AMZN_TRACE_ID", info.traceId || undefined);
     setCurrentInvocation(info.requestId, info.tenantId);
     try {
       if (this.#streaming) await this.#invokeStreaming(info, invocation.body);
@@ -211,10 +218,11 @@ class LambdaRuntime implements Runtime {
     const isAsync = handler.constructor?.name === "AsyncFunction";
     return new Promise<Outcome>((resolve) => {
       let settled = false;
+      let removeBeforeExit = () => {};
       const settle = (outcome: Outcome) => {
         if (settled) return;
         settled = true;
-        process.off("beforeExit", onBeforeExit);
+        removeBeforeExit();
         resolve(outcome);
       };
       const callback = (error?: unknown, result?: unknown) =>
@@ -225,7 +233,7 @@ class LambdaRuntime implements Runtime {
         settle(
           callbackStyle && !isAsync ? { ok: true, value: null } : { ok: false, error: new NodeJsExitError() },
         );
-      process.on("beforeExit", onBeforeExit);
+      removeBeforeExit = this.#host.onBeforeExit(onBeforeExit);
       try {
         const context = buildContext(info, this.#env, {
           done: callback,
@@ -260,7 +268,7 @@ class LambdaRuntime implements Runtime {
       onBeforeExit = () => reject(new NodeJsExitError());
     });
     loopEmptied.catch(() => {});
-    process.on("beforeExit", onBeforeExit);
+    const removeBeforeExit = this.#host.onBeforeExit(onBeforeExit);
     try {
       const context = buildContext(info, this.#env, {
         done: (error) => (error ? void stream.fail(formatError(error)) : stream.end()),
@@ -284,7 +292,7 @@ class LambdaRuntime implements Runtime {
         if (postError instanceof RuntimeApiError) throw postError;
       });
     } finally {
-      process.off("beforeExit", onBeforeExit);
+      removeBeforeExit();
     }
   }
 
@@ -305,7 +313,7 @@ class LambdaRuntime implements Runtime {
     } catch {
       // The Runtime API is unreachable: nothing more to tell it.
     }
-    process.exit(exitCode);
+    this.#host.exit(exitCode);
   }
 }
 
@@ -323,12 +331,12 @@ function hang(): Promise<never> {
 }
 
 /** The Runtime API is gone or broken: say why on stderr and exit. */
-function fatal(error: unknown): never {
+function fatal(host: Host, error: unknown): never {
   const reason = isConnectionRefused(error)
     ? "the Runtime API refused the connection (lambkin stopped?)"
     : error instanceof Error
       ? error.message
       : String(error);
-  process.stderr.write(`lambkin-runtime: ${reason}; exiting\n`);
-  process.exit(1);
+  host.writeStderr(`lambkin-runtime: ${reason}; exiting\n`);
+  return host.exit(1);
 }

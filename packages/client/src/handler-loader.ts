@@ -1,11 +1,7 @@
 // Finds the function `_HANDLER` names: `path/to/module.export.nested` relative to the task root,
 // with the file lookup and error types of AWS's Node.js runtime (extensionless, .js, .mjs, .cjs,
-// then TypeScript, then a node_modules package of that name).
-import { readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import process from "node:process";
-import { pathToFileURL } from "node:url";
+// then TypeScript, then a node_modules package of that name). File system and paths come from the
+// host: node:* modules on Node and Bun, Deno's own API on Deno (see host.ts).
 import type { EngineName } from "./engine.ts";
 import {
   HandlerNotFoundError,
@@ -13,6 +9,7 @@ import {
   MalformedHandlerNameError,
   UserCodeSyntaxError,
 } from "./errors.ts";
+import type { Host } from "./host.ts";
 
 export interface ParsedHandler {
   /** Folder of the module, relative to the task root ("" for the root itself). */
@@ -33,7 +30,7 @@ export function parseHandlerString(handler: string): ParsedHandler {
       `'${handler}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
     );
   }
-  const base = path.posix.basename(handler);
+  const base = posixBasename(handler);
   const moduleRoot = handler.slice(0, handler.length - base.length).replace(/\/$/, "");
   const match = MODULE_AND_EXPORT.exec(base);
   if (!match || match[1] === "" || match[2] === "") {
@@ -45,6 +42,7 @@ export function parseHandlerString(handler: string): ParsedHandler {
 }
 
 export interface LoadOptions {
+  host: Host;
   taskRoot: string;
   handler: string;
   engine: EngineName;
@@ -86,16 +84,17 @@ function resolveExport(module: unknown, exportPath: string): unknown {
 }
 
 async function importUserModule(options: LoadOptions, parsed: ParsedHandler): Promise<unknown> {
-  const dir = path.resolve(options.taskRoot, parsed.moduleRoot);
-  const base = path.join(dir, parsed.moduleName);
+  const { host } = options;
+  const dir = host.path.resolve(options.taskRoot, parsed.moduleRoot);
+  const base = host.path.join(dir, parsed.moduleName);
   try {
     if (options.forceTsx && options.engine === "node") await enableTypeScriptOnNode(options.taskRoot, base);
     for (const extension of EXTENSIONS) {
       const file = base + extension;
-      if (isFile(file)) return await importFile(file, options);
+      if (host.isFile(file)) return await importFile(file, options);
     }
     // Last resort, as AWS does: a package of that name under the task root's node_modules.
-    const requireFromRoot = createRequire(path.join(options.taskRoot, "noop.js"));
+    const requireFromRoot = await host.createRequire(host.path.join(options.taskRoot, "noop.js"));
     let resolved: string;
     try {
       resolved = requireFromRoot.resolve(parsed.moduleName, { paths: [options.taskRoot, dir] });
@@ -110,26 +109,20 @@ async function importUserModule(options: LoadOptions, parsed: ParsedHandler): Pr
   }
 }
 
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 async function importFile(file: string, options: LoadOptions): Promise<unknown> {
+  const { host } = options;
   // Extensionless files are CommonJS in AWS's runtime (loaded with require).
-  if (path.extname(file) === "") return createRequire(file)(file);
+  if (host.path.extname(file) === "") return (await host.createRequire(file))(file);
   if (TYPESCRIPT.test(file) && options.engine === "node")
     await enableTypeScriptOnNode(options.taskRoot, file);
   try {
-    return await import(pathToFileURL(file).href);
+    return await import(host.fileUrl(file));
   } catch (error) {
     // Deno runs a .js file as an ES module unless a package.json says "type": "commonjs"; a
     // CommonJS handler without one fails on its first `exports`/`module`/`require`. Load it the
     // CommonJS way instead, as Node would.
-    if (options.engine === "deno" && isCommonJsScopeError(error)) return createRequire(file)(file);
+    if (options.engine === "deno" && isCommonJsScopeError(error))
+      return (await host.createRequire(file))(file);
     throw error;
   }
 }
@@ -140,59 +133,15 @@ function isCommonJsScopeError(error: unknown): boolean {
   );
 }
 
-let typeScriptReady: Promise<void> | undefined;
-
-/**
- * Node 20 cannot import .ts files by itself. Newer Node strips types natively
- * (`process.features.typescript`); otherwise tsx's loader hooks are registered once, taken from the
- * task root's node_modules first (the user's own tsx), then from wherever this client can see it.
- */
-function enableTypeScriptOnNode(taskRoot: string, file: string): Promise<void> {
-  typeScriptReady ??= (async () => {
-    if ((process.features as { typescript?: unknown }).typescript) return;
-    const requirers = [createRequire(path.join(taskRoot, "noop.js")), createRequire(import.meta.url)];
-    const resolve = (specifier: string): string | undefined => {
-      for (const req of requirers) {
-        try {
-          return req.resolve(specifier);
-        } catch {}
-      }
-      return undefined;
-    };
-    // tsx/esm/api must be its ES module build: the CommonJS one cannot register the hooks. require
-    // resolves the "require" condition, so the "import" file is read from tsx's package.json.
-    const manifest = resolve("tsx/package.json");
-    const esmApi = manifest ? importTarget(manifest, "./esm/api") : undefined;
-    const cjsApi = resolve("tsx/cjs/api");
-    if (!esmApi || !cjsApi) {
-      throw new ImportModuleError(
-        `Error: Cannot load ${file}: TypeScript handlers on Node ${process.versions.node} need tsx (npm install --save-dev tsx in ${taskRoot}) or a Node.js that strips types itself (22.18 or later)`,
-      );
-    }
-    for (const api of [esmApi, cjsApi]) {
-      const mod = (await import(pathToFileURL(api).href)) as {
-        register?: () => unknown;
-        default?: { register?: () => unknown };
-      };
-      (mod.register ?? mod.default?.register)?.();
-    }
-  })();
-  return typeScriptReady;
+/** Node 20 cannot import .ts files by itself: typescript-node.ts registers tsx (Node only). */
+async function enableTypeScriptOnNode(taskRoot: string, file: string): Promise<void> {
+  await (await import("./typescript-node.ts")).enableTypeScriptOnNode(taskRoot, file);
 }
 
-/** The file a package's `exports[subpath]` gives for `import` (conditions import → default). */
-function importTarget(manifestPath: string, subpath: string): string | undefined {
-  try {
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { exports?: Record<string, unknown> };
-    let target: unknown = manifest.exports?.[subpath];
-    while (target !== null && typeof target === "object") {
-      const conditions = target as Record<string, unknown>;
-      target = conditions.import ?? conditions.node ?? conditions.default;
-    }
-    return typeof target === "string" ? path.join(path.dirname(manifestPath), target) : undefined;
-  } catch {
-    return undefined;
-  }
+/** `path.posix.basename`: the part after the last slash, trailing slashes ignored. */
+function posixBasename(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }
 
 /** Maps what engines throw for a broken module to AWS's error types. */

@@ -1,3 +1,4 @@
+import { format } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   formatJsonRecord,
@@ -13,13 +14,13 @@ const TIME = "2026-11-27T10:22:44.123Z";
 
 describe("text records", () => {
   it("are <time>\\t<request id>\\t<LEVEL>\\t<util.format of the arguments>", () => {
-    expect(formatTextRecord(TIME, "req-1", LOG_LEVELS.INFO, "a %s b %d", ["x", 42])).toBe(
+    expect(formatTextRecord(format, TIME, "req-1", LOG_LEVELS.INFO, "a %s b %d", ["x", 42])).toBe(
       `${TIME}\treq-1\tINFO\ta x b 42`,
     );
   });
 
   it("print a missing request id as the word undefined, as Lambda does during init", () => {
-    expect(formatTextRecord(TIME, undefined, LOG_LEVELS.WARN, "early", [])).toBe(
+    expect(formatTextRecord(format, TIME, undefined, LOG_LEVELS.WARN, "early", [])).toBe(
       `${TIME}\tundefined\tWARN\tearly`,
     );
   });
@@ -27,7 +28,9 @@ describe("text records", () => {
 
 describe("JSON records", () => {
   it("keep a single argument's JSON shape", () => {
-    expect(JSON.parse(formatJsonRecord(TIME, "r", undefined, LOG_LEVELS.INFO, { a: [1] }, []))).toEqual({
+    expect(
+      JSON.parse(formatJsonRecord(format, TIME, "r", undefined, LOG_LEVELS.INFO, { a: [1] }, [])),
+    ).toEqual({
       timestamp: TIME,
       level: "INFO",
       requestId: "r",
@@ -37,14 +40,17 @@ describe("JSON records", () => {
 
   it("describe a lone Error as {errorType, errorMessage, stackTrace}", () => {
     const error = new TypeError("bad");
-    const record = JSON.parse(formatJsonRecord(TIME, "r", undefined, LOG_LEVELS.ERROR, error, []));
+    const record = JSON.parse(formatJsonRecord(format, TIME, "r", undefined, LOG_LEVELS.ERROR, error, []));
     expect(record.message).toMatchObject({ errorType: "TypeError", errorMessage: "bad" });
     expect(record.message.stackTrace[0]).toBe("TypeError: bad");
   });
 
   it("format several arguments into one message and lift the first Error's fields", () => {
     const record = JSON.parse(
-      formatJsonRecord(TIME, "r", "tenant", LOG_LEVELS.ERROR, "failed %s:", ["x", new RangeError("out")]),
+      formatJsonRecord(format, TIME, "r", "tenant", LOG_LEVELS.ERROR, "failed %s:", [
+        "x",
+        new RangeError("out"),
+      ]),
     );
     expect(record).toMatchObject({
       tenantId: "tenant",
@@ -57,7 +63,7 @@ describe("JSON records", () => {
   it("survive values JSON cannot hold", () => {
     const loop: Record<string, unknown> = {};
     loop.self = loop;
-    const record = JSON.parse(formatJsonRecord(TIME, "r", undefined, LOG_LEVELS.INFO, loop, []));
+    const record = JSON.parse(formatJsonRecord(format, TIME, "r", undefined, LOG_LEVELS.INFO, loop, []));
     expect(record.message).toContain("[Circular");
   });
 });
@@ -81,7 +87,12 @@ describe("patchConsole", () => {
     const saved = { ...console };
     const lines: string[] = [];
     try {
-      patchConsole({ format: "TEXT", minLevel: LOG_LEVELS.INFO, write: (line) => lines.push(line) });
+      patchConsole({
+        format: "TEXT",
+        minLevel: LOG_LEVELS.INFO,
+        formatArgs: format,
+        write: (line) => lines.push(line),
+      });
       setCurrentInvocation("req-9");
       console.debug("hidden");
       console.log("shown\nacross lines");

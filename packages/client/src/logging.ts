@@ -2,8 +2,6 @@
 // level, in the text or JSON format AWS's Node.js runtime writes. A record is one line: newlines
 // inside a message become carriage returns (as AWS's runtime does on stdout), so a multi-line
 // message or stack stays one record for whoever reads the stream line by line.
-import process from "node:process";
-import { format } from "node:util";
 import { intoError, toFormatted } from "./errors.ts";
 
 export interface LogLevel {
@@ -21,6 +19,9 @@ export const LOG_LEVELS = {
 } as const satisfies Record<string, LogLevel>;
 
 export type LogFormat = "TEXT" | "JSON";
+
+/** Node.js's `util.format`: what each record's message is made of (the host provides it). */
+export type FormatArgs = (...args: unknown[]) => string;
 
 // Other code (AWS Powertools, older AWS runtimes' helpers) finds the current request id under this
 // global symbol, so the client keeps it there rather than in a private variable.
@@ -53,6 +54,7 @@ export function logLevelFromEnv(value: string | undefined): LogLevel {
 
 /** One text record: `<ISO time>\t<request id>\t<LEVEL>\t<message>` (no trailing newline). */
 export function formatTextRecord(
+  format: FormatArgs,
   time: string,
   requestId: string | undefined,
   level: LogLevel,
@@ -70,6 +72,7 @@ export function formatTextRecord(
  * errorType/errorMessage/stackTrace fields, as AWS's runtime does.
  */
 export function formatJsonRecord(
+  format: FormatArgs,
   time: string,
   requestId: string | undefined,
   tenantId: string | undefined,
@@ -115,8 +118,10 @@ function jsonErrorReplacer(_key: string, value: unknown): unknown {
 export interface ConsolePatchOptions {
   format: LogFormat;
   minLevel: LogLevel;
-  /** Where a finished record goes (with its newline); stdout by default. */
-  write?: (record: string) => void;
+  /** Formats a console call's arguments: the host's `util.format`. */
+  formatArgs: FormatArgs;
+  /** Where a finished record goes (with its newline). */
+  write: (record: string) => void;
 }
 
 export interface StructuredLogger {
@@ -129,12 +134,13 @@ export interface StructuredLogger {
  * loggers. Levels below `minLevel` become no-ops. Returns the logger for the runtime's own errors.
  */
 export function patchConsole(options: ConsolePatchOptions): StructuredLogger {
-  const write = options.write ?? ((record: string) => process.stdout.write(record));
+  const { formatArgs, write } = options;
   const emit =
     options.format === "JSON"
       ? (level: LogLevel, message: unknown, params: unknown[]) =>
           write(
             formatJsonRecord(
+              formatArgs,
               new Date().toISOString(),
               store[REQUEST_ID],
               store[TENANT_ID],
@@ -145,10 +151,14 @@ export function patchConsole(options: ConsolePatchOptions): StructuredLogger {
           )
       : (level: LogLevel, message: unknown, params: unknown[]) =>
           write(
-            formatTextRecord(new Date().toISOString(), store[REQUEST_ID], level, message, params).replace(
-              /\n/g,
-              "\r",
-            ) + "\n",
+            formatTextRecord(
+              formatArgs,
+              new Date().toISOString(),
+              store[REQUEST_ID],
+              level,
+              message,
+              params,
+            ).replace(/\n/g, "\r") + "\n",
           );
   const logger = (level: LogLevel) =>
     level.priority >= options.minLevel.priority

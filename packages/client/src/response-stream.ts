@@ -3,25 +3,22 @@
 // whose failure is reported in the HTTP trailers `Lambda-Runtime-Function-Error-Type` and
 // `Lambda-Runtime-Function-Error-Body` (base64 of the error JSON), per PROTOCOL.md §1.
 //
-// The post goes through node:http on every engine. A web `fetch` with a ReadableStream body can
+// The post goes through node:http, on Node and Bun. A web `fetch` with a ReadableStream body can
 // stream on Bun and Deno but cannot send trailers at all, so it could not report a mid-stream
-// failure; the node:http layers of Bun and Deno do send chunked bodies with `addTrailers()`
-// (checked against a node:http server here), so all three engines share this one implementation.
+// failure; Bun's node:http layer does send chunked bodies with `addTrailers()` (checked against a
+// node:http server here). Deno's would too, but loading it (and node:stream) costs a streaming
+// function ~25 ms of cold start there: Deno has its own stream, response-stream-deno.ts.
 import http from "node:http";
 import { Writable } from "node:stream";
 import { type ErrorBody, InvalidStreamingOperationError, RuntimeApiError } from "./errors.ts";
-
-export const ERROR_TYPE_TRAILER = "Lambda-Runtime-Function-Error-Type";
-export const ERROR_BODY_TRAILER = "Lambda-Runtime-Function-Error-Body";
-const DEFAULT_CONTENT_TYPE = "application/octet-stream";
-
-export interface ResponseStreamTarget {
-  hostname: string;
-  port: number;
-  path: string;
-  agent?: http.Agent;
-  highWaterMark?: number;
-}
+import {
+  DEFAULT_CONTENT_TYPE,
+  ERROR_BODY_TRAILER,
+  ERROR_TYPE_TRAILER,
+  type ResponseStreamTarget,
+  STREAMING_HEADERS,
+  trailerSafe,
+} from "./response-stream-protocol.ts";
 
 type RawWrite = (chunk: string | Uint8Array) => void;
 
@@ -170,12 +167,7 @@ export class LambdaResponseStream extends Writable {
       path,
       method: "POST",
       agent,
-      headers: {
-        "Lambda-Runtime-Function-Response-Mode": "streaming",
-        "Transfer-Encoding": "chunked",
-        Trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
-        "Content-Type": this.#contentType,
-      },
+      headers: { ...STREAMING_HEADERS, "Content-Type": this.#contentType },
     });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
@@ -223,7 +215,7 @@ export class LambdaResponseStream extends Writable {
     this.#startBytes(req);
     if (this.#failure) {
       req.addTrailers({
-        [ERROR_TYPE_TRAILER]: this.#failure.errorType.replace(/[^\t\x20-\x7e]/g, "?"),
+        [ERROR_TYPE_TRAILER]: trailerSafe(this.#failure.errorType),
         [ERROR_BODY_TRAILER]: Buffer.from(JSON.stringify(this.#failure)).toString("base64"),
       });
     }

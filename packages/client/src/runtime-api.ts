@@ -3,16 +3,34 @@
 import type { Agent } from "node:http";
 import type { EngineName } from "./engine.ts";
 import { type ErrorBody, RuntimeApiError } from "./errors.ts";
-import type { LambdaResponseStream } from "./response-stream.ts";
+import type { ResponseStreamTarget } from "./response-stream-protocol.ts";
 import { parseRuntimeApi, type Transport } from "./transport.ts";
+import { createFetchTransport } from "./transport-fetch.ts";
+import { createNodeTransport } from "./transport-node.ts";
 
-// node:http is loaded only where it is used: on Node for every call, on Bun and Deno only for
-// streamed responses. Importing it costs ~12 ms at start-up on Bun and ~22 ms on Deno (measured by
-// `npm run bench`), which every cold start of a non-streaming function would otherwise pay.
-let responseStreamModule: Promise<typeof import("./response-stream.ts")> | undefined;
-const loadResponseStream = () => {
-  responseStreamModule ??= import("./response-stream.ts");
-  return responseStreamModule;
+/** What the loop needs of a response stream; handlers see a Writable (see response-stream.ts). */
+export interface ResponseStreamLike {
+  end(): unknown;
+  /** Ends the post with the error trailers. */
+  fail(error: ErrorBody): Promise<void>;
+  /** Settles once the whole response was posted and answered. */
+  completed(): Promise<void>;
+}
+
+type ResponseStreamClass = new (target: ResponseStreamTarget) => ResponseStreamLike;
+
+// The response stream is loaded only for a streaming handler, and per engine: node:http and
+// node:stream on Node and Bun (response-stream.ts); on Deno a socket of its own
+// (response-stream-deno.ts), since importing node:http there costs ~22 ms of start-up and
+// node:stream ~17 ms (Bun: ~12 ms for node:http), which no cold start should pay when it can
+// be avoided.
+let responseStreamClass: Promise<ResponseStreamClass> | undefined;
+const loadResponseStream = (engine: EngineName) => {
+  responseStreamClass ??=
+    engine === "deno"
+      ? import("./response-stream-deno.ts").then((m) => m.DenoResponseStream)
+      : import("./response-stream.ts").then((m) => m.LambdaResponseStream);
+  return responseStreamClass;
 };
 
 const BASE = "/2018-06-01/runtime";
@@ -27,11 +45,19 @@ export interface NextInvocation {
 
 export class RuntimeApiClient {
   readonly #transport: Transport;
+  readonly #engine: EngineName;
   readonly #hostname: string;
   readonly #port: number;
   readonly #agent: Agent | undefined;
 
-  private constructor(hostname: string, port: number, transport: Transport, agent: Agent | undefined) {
+  private constructor(
+    engine: EngineName,
+    hostname: string,
+    port: number,
+    transport: Transport,
+    agent: Agent | undefined,
+  ) {
+    this.#engine = engine;
     this.#hostname = hostname;
     this.#port = port;
     this.#transport = transport;
@@ -39,19 +65,18 @@ export class RuntimeApiClient {
   }
 
   /** A client for `host:port`, over node:http on Node and `fetch` on Bun and Deno. */
-  static async create(runtimeApi: string, engine: EngineName): Promise<RuntimeApiClient> {
+  static create(runtimeApi: string, engine: EngineName): RuntimeApiClient {
     const { hostname, port } = parseRuntimeApi(runtimeApi);
     if (engine === "node") {
-      const transport = (await import("./transport-node.ts")).createNodeTransport(hostname, port);
-      return new RuntimeApiClient(hostname, port, transport, transport.agent);
+      const transport = createNodeTransport(hostname, port);
+      return new RuntimeApiClient(engine, hostname, port, transport, transport.agent);
     }
-    const transport = (await import("./transport-fetch.ts")).createFetchTransport(hostname, port);
-    return new RuntimeApiClient(hostname, port, transport, undefined);
+    return new RuntimeApiClient(engine, hostname, port, createFetchTransport(hostname, port), undefined);
   }
 
   /** Loads what streamed responses need ahead of the first one (for a streaming handler). */
   preloadStreaming(): Promise<void> {
-    return loadResponseStream().then(() => {});
+    return loadResponseStream(this.#engine).then(() => {});
   }
 
   /** Waits (with no time limit) for the next invocation. */
@@ -87,9 +112,9 @@ export class RuntimeApiClient {
     });
   }
 
-  async openResponseStream(requestId: string, highWaterMark?: number): Promise<LambdaResponseStream> {
-    const { LambdaResponseStream } = await loadResponseStream();
-    return new LambdaResponseStream({
+  async openResponseStream(requestId: string, highWaterMark?: number): Promise<ResponseStreamLike> {
+    const ResponseStream = await loadResponseStream(this.#engine);
+    return new ResponseStream({
       hostname: this.#hostname,
       port: this.#port,
       path: `${BASE}/invocation/${encodeURIComponent(requestId)}/response`,

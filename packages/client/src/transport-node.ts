@@ -1,7 +1,9 @@
 // Runtime API requests on Node: node:http over one keep-alive socket. Node's fetch costs several
 // times more per round trip (≈0.8 ms against ≈0.2 ms measured here), and the loop makes two round
-// trips per invocation, so this is the hot path on Node.
-import http from "node:http";
+// trips per invocation, so this is the hot path on Node. node:http is taken with
+// `process.getBuiltinModule` when the transport is made (~0.5 ms less than an ES import on Node),
+// so this module loads nothing by itself and can be bundled with the rest.
+import type http from "node:http";
 import type { ApiResponse, Transport } from "./transport.ts";
 
 export interface NodeTransport extends Transport {
@@ -10,6 +12,7 @@ export interface NodeTransport extends Transport {
 }
 
 export function createNodeTransport(hostname: string, port: number): NodeTransport {
+  const http = process.getBuiltinModule("node:http");
   // One socket is enough: the loop never has two requests in flight (next, then the answer, then
   // next again), and AWS's own client does the same.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

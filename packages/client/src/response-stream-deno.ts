@@ -1,0 +1,602 @@
+// The response stream on Deno: the contract of response-stream.ts (bytes posted as they are
+// written, a failure reported in the trailers) without node:http and node:stream, whose loading
+// would cost a streaming function ~25 ms of cold start on Deno.
+//
+// - The post is HTTP/1.1 written by hand on a `Deno.connect` socket: a chunked body, then the
+//   trailers. (`fetch` can stream a body but cannot send trailers.) One connection per response,
+//   closed by the server after its answer.
+// - The stream is a Writable look-alike: write/end/destroy/cork with backpressure, and the
+//   EventEmitter methods and 'drain'/'finish'/'error'/'close' events that handlers and
+//   node:stream's pipe(), pipeline() and finished() use (to them it is a stream without
+//   `_writableState`, which they support). Events follow a Writable's order: 'finish' then
+//   'close' after end(); 'error' then 'close' after destroy(error).
+import { type ErrorBody, InvalidStreamingOperationError, RuntimeApiError } from "./errors.ts";
+import {
+  DEFAULT_CONTENT_TYPE,
+  ERROR_BODY_TRAILER,
+  ERROR_TYPE_TRAILER,
+  type ResponseStreamTarget,
+  STREAMING_HEADERS,
+  trailerSafe,
+} from "./response-stream-protocol.ts";
+
+interface DenoConn {
+  write(bytes: Uint8Array): Promise<number>;
+  read(buffer: Uint8Array): Promise<number | null>;
+  close(): void;
+}
+declare const Deno: { connect(options: { hostname: string; port: number }): Promise<DenoConn> };
+
+type Listener = (...args: any[]) => void;
+type WriteCallback = (error?: Error | null) => void;
+type RawWrite = (chunk: string | Uint8Array) => void;
+
+const encoder = new TextEncoder();
+const CRLF = encoder.encode("\r\n");
+/** A Writable's default highWaterMark for bytes. */
+const DEFAULT_HIGH_WATER_MARK = 16 * 1024;
+
+/** The EventEmitter methods that code handed a Writable calls. */
+class Emitter {
+  readonly #events = new Map<string | symbol, Listener[]>();
+
+  on(event: string | symbol, listener: Listener): this {
+    return this.#add(event, listener, false);
+  }
+  addListener(event: string | symbol, listener: Listener): this {
+    return this.#add(event, listener, false);
+  }
+  prependListener(event: string | symbol, listener: Listener): this {
+    return this.#add(event, listener, true);
+  }
+  once(event: string | symbol, listener: Listener): this {
+    return this.#add(event, this.#onceWrapper(event, listener), false);
+  }
+  prependOnceListener(event: string | symbol, listener: Listener): this {
+    return this.#add(event, this.#onceWrapper(event, listener), true);
+  }
+  off(event: string | symbol, listener: Listener): this {
+    return this.removeListener(event, listener);
+  }
+  removeListener(event: string | symbol, listener: Listener): this {
+    const list = this.#events.get(event);
+    if (!list) return this;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const l = list[i] as Listener & { listener?: Listener };
+      if (l === listener || l.listener === listener) {
+        list.splice(i, 1);
+        break;
+      }
+    }
+    return this;
+  }
+  removeAllListeners(event?: string | symbol): this {
+    if (event === undefined) this.#events.clear();
+    else this.#events.delete(event);
+    return this;
+  }
+  emit(event: string | symbol, ...args: unknown[]): boolean {
+    const list = this.#events.get(event);
+    if (!list || list.length === 0) {
+      if (event === "error") throw args[0];
+      return false;
+    }
+    for (const listener of [...list]) listener.apply(this, args);
+    return true;
+  }
+  listenerCount(event: string | symbol): number {
+    return this.#events.get(event)?.length ?? 0;
+  }
+  listeners(event: string | symbol): Listener[] {
+    return (this.#events.get(event) ?? []).map((l) => (l as { listener?: Listener }).listener ?? l);
+  }
+  rawListeners(event: string | symbol): Listener[] {
+    return [...(this.#events.get(event) ?? [])];
+  }
+  eventNames(): (string | symbol)[] {
+    return [...this.#events.keys()].filter((e) => this.listenerCount(e) > 0);
+  }
+  setMaxListeners(_n: number): this {
+    return this;
+  }
+  getMaxListeners(): number {
+    return 10;
+  }
+
+  #add(event: string | symbol, listener: Listener, prepend: boolean): this {
+    let list = this.#events.get(event);
+    if (!list) {
+      list = [];
+      this.#events.set(event, list);
+    }
+    if (prepend) list.unshift(listener);
+    else list.push(listener);
+    return this;
+  }
+
+  #onceWrapper(event: string | symbol, listener: Listener): Listener {
+    const wrapper = (...args: unknown[]) => {
+      this.removeListener(event, wrapper);
+      listener.apply(this, args);
+    };
+    (wrapper as { listener?: Listener }).listener = listener;
+    return wrapper;
+  }
+}
+
+export class DenoResponseStream extends Emitter {
+  readonly #target: ResponseStreamTarget;
+  readonly #highWaterMark: number;
+  #contentType = DEFAULT_CONTENT_TYPE;
+  #defaultEncoding = "utf8";
+  #connection: Promise<DenoConn> | undefined;
+  // Socket writes, one after another: the head, then each chunk, then the end of the body.
+  #socketWrites: Promise<void> = Promise.resolve();
+  #requestError: Error | undefined;
+  #writeCalled = false;
+  #bytesStarted = false;
+  #failure: ErrorBody | undefined;
+  #postEnded = false;
+  #apiError: RuntimeApiError | undefined;
+  // Writable state.
+  #buffered = 0; // bytes written but not yet on the socket
+  #needDrain = false;
+  #corked = 0;
+  #corkedWrites: { bytes: Uint8Array; callback: WriteCallback | undefined }[] = [];
+  #ending = false;
+  #finalCalled = false;
+  #finishing = false;
+  #finished = false;
+  #destroyed = false;
+  #closed = false;
+  #errored: Error | null = null;
+  #onFinished: WriteCallback[] = [];
+  // Settles when the Runtime API has answered the post.
+  readonly #answered: Promise<void>;
+  #answer!: { resolve: () => void; reject: (error: Error) => void };
+  // Rejects when the stream closes (destroyed, or failed) before the post was ended.
+  readonly #closedEarly: Promise<never>;
+
+  /** Set by `HttpResponseStream.from`: writes the http-integration prelude before the first bytes. */
+  _onBeforeFirstWrite: ((write: RawWrite) => void) | undefined;
+
+  constructor(target: ResponseStreamTarget) {
+    super();
+    this.#target = target;
+    this.#highWaterMark = target.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    this.#answered = new Promise<void>((resolve, reject) => {
+      this.#answer = { resolve, reject };
+    });
+    this.#closedEarly = new Promise<never>((_resolve, reject) => {
+      this.once("close", () => {
+        if (this.#postEnded) return;
+        reject(
+          this.#apiError ??
+            this.#errored ??
+            new InvalidStreamingOperationError("Response stream was destroyed before it ended."),
+        );
+      });
+    });
+    // As in response-stream.ts: failures are observed through `completed()`.
+    this.on("error", () => {});
+    this.#answered.catch(() => {});
+    this.#closedEarly.catch(() => {});
+  }
+
+  get writable(): boolean {
+    return !this.#destroyed && !this.#ending && this.#errored === null;
+  }
+  get writableEnded(): boolean {
+    return this.#ending;
+  }
+  get writableFinished(): boolean {
+    return this.#finished;
+  }
+  get writableLength(): number {
+    return this.#buffered;
+  }
+  get writableHighWaterMark(): number {
+    return this.#highWaterMark;
+  }
+  get writableNeedDrain(): boolean {
+    return !this.#destroyed && !this.#ending && this.#needDrain;
+  }
+  get writableObjectMode(): boolean {
+    return false;
+  }
+  get writableCorked(): number {
+    return this.#corked;
+  }
+  get writableErrored(): Error | null {
+    return this.#errored;
+  }
+  get errored(): Error | null {
+    return this.#errored;
+  }
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sets the response's Content-Type. Only before the first write, as in AWS. */
+  setContentType(contentType: string): void {
+    if (this.#writeCalled) {
+      throw new InvalidStreamingOperationError("Cannot set content-type, too late.");
+    }
+    this.#contentType = contentType;
+  }
+
+  setDefaultEncoding(encoding: string): this {
+    this.#defaultEncoding = encoding;
+    return this;
+  }
+
+  // Objects are written as JSON, as AWS's response stream does.
+  write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    const done = (typeof encoding === "function" ? encoding : callback) as WriteCallback | undefined;
+    const error = this.#ending
+      ? streamError("ERR_STREAM_WRITE_AFTER_END", "write after end")
+      : this.#destroyed
+        ? streamError("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed")
+        : undefined;
+    if (error) {
+      queueMicrotask(() => done?.(error));
+      this.destroy(error);
+      return false;
+    }
+    this.#writeCalled = true;
+    const bytes = toBytes(chunk, typeof encoding === "string" ? encoding : this.#defaultEncoding);
+    this.#buffered += bytes.length;
+    const ok = this.#buffered < this.#highWaterMark;
+    if (!ok) this.#needDrain = true;
+    if (this.#corked > 0) this.#corkedWrites.push({ bytes, callback: done });
+    else this.#send(bytes, done);
+    return ok;
+  }
+
+  end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+    let done: WriteCallback | undefined;
+    if (typeof chunk === "function") {
+      done = chunk as WriteCallback;
+      chunk = undefined;
+    } else if (typeof encoding === "function") {
+      done = encoding as WriteCallback;
+      encoding = undefined;
+    } else {
+      done = callback as WriteCallback | undefined;
+    }
+    if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
+    if (this.#corked > 0) {
+      this.#corked = 1;
+      this.uncork();
+    }
+    let error: Error | undefined;
+    if (this.#errored === null && !this.#ending) {
+      this.#ending = true;
+      this.#final();
+    } else if (this.#finished) {
+      error = streamError("ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished");
+    } else if (this.#destroyed) {
+      error = streamError("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed");
+    }
+    if (done) {
+      if (error) queueMicrotask(() => done(error));
+      else if (this.#finished) queueMicrotask(() => done(null));
+      else this.#onFinished.push(done);
+    }
+    return this;
+  }
+
+  cork(): void {
+    this.#corked++;
+  }
+
+  uncork(): void {
+    if (this.#corked === 0) return;
+    this.#corked--;
+    if (this.#corked > 0) return;
+    for (const { bytes, callback } of this.#corkedWrites.splice(0)) this.#send(bytes, callback);
+    this.#final();
+  }
+
+  destroy(error?: Error | null): this {
+    if (this.#destroyed) return this;
+    this.#destroyed = true;
+    if (error) this.#errored ??= error;
+    // Writes still corked never reach the request; those already sent to it stay sent.
+    const dropped = this.#corkedWrites.splice(0);
+    const finished = this.#onFinished.splice(0);
+    queueMicrotask(() => {
+      const destroyed = streamError("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+      for (const { callback } of dropped) callback?.(destroyed);
+      for (const callback of finished) callback(error ?? destroyed);
+      if (error) this.emit("error", error);
+      this.#closed = true;
+      this.emit("close");
+    });
+    return this;
+  }
+
+  /**
+   * Resolves once the whole response has been posted and the Runtime API has answered; rejects
+   * when the stream was destroyed without ending or the post itself failed.
+   */
+  completed(): Promise<void> {
+    return Promise.race([this.#answered, this.#closedEarly]);
+  }
+
+  /**
+   * Ends the post with the error trailers. Bytes already written stay written (the caller has
+   * them); anything still corked in this stream is sent first.
+   */
+  async fail(error: ErrorBody): Promise<void> {
+    if (this.#postEnded) return this.#answered; // already complete: too late to report it
+    this.#failure = error;
+    if (!this.#destroyed && !this.#ending) this.end();
+    // Destroyed (by a pipeline whose source failed, say): no final step will run, end it here.
+    else if (this.#destroyed) this.#finishPost();
+    // Ended but not yet finished: the final step is still to run and will add the trailers.
+    return this.#answered;
+  }
+
+  /** Queues `bytes` after what is already on its way to the socket. */
+  #send(bytes: Uint8Array, callback: WriteCallback | undefined): void {
+    this.#socketWrites = this.#socketWrites
+      .then(async () => {
+        const conn = await this.#open();
+        await this.#startBytes(conn);
+        // A zero-length chunk would read as the end of a chunked body; there is nothing to send.
+        if (bytes.length > 0) await writeAll(conn, chunked(bytes));
+      })
+      .then(
+        () => {
+          this.#buffered -= bytes.length;
+          callback?.(null);
+          if (this.#needDrain && this.#buffered === 0 && !this.#destroyed) {
+            this.#needDrain = false;
+            this.emit("drain");
+          }
+          this.#finishMaybe();
+        },
+        (error: Error) => {
+          this.#buffered -= bytes.length;
+          this.#requestFailed(error);
+          callback?.(error);
+          this.destroy(error);
+        },
+      );
+  }
+
+  /**
+   * A Writable's `_final`, once end() was called and nothing is corked: the end of the post goes
+   * after the writes already queued (as response-stream.ts ends its request right away).
+   */
+  #final(): void {
+    if (!this.#ending || this.#finalCalled || this.#destroyed || this.#corked > 0) return;
+    this.#finalCalled = true;
+    this.#finishPost();
+    this.#finishMaybe();
+  }
+
+  /** After the final step, once every write is on its way: 'finish', then 'close'. */
+  #finishMaybe(): void {
+    if (!this.#finalCalled || this.#finishing || this.#buffered > 0 || this.#destroyed) return;
+    this.#finishing = true;
+    queueMicrotask(() => {
+      if (this.#destroyed) return;
+      if (this.#requestError) {
+        this.destroy(this.#requestError);
+        return;
+      }
+      this.#finished = true;
+      for (const callback of this.#onFinished.splice(0)) callback(null);
+      this.emit("finish");
+      this.destroy();
+    });
+  }
+
+  #finishPost(): void {
+    if (this.#postEnded) return;
+    this.#postEnded = true;
+    const failure = this.#failure;
+    this.#socketWrites = this.#socketWrites
+      .then(async () => {
+        const conn = await this.#open();
+        // An http-integration stream that ends without a body still owes the caller its prelude.
+        await this.#startBytes(conn);
+        let end = "0\r\n";
+        if (failure) {
+          end += `${ERROR_TYPE_TRAILER}: ${trailerSafe(failure.errorType)}\r\n`;
+          end += `${ERROR_BODY_TRAILER}: ${base64(encoder.encode(JSON.stringify(failure)))}\r\n`;
+        }
+        await writeAll(conn, encoder.encode(`${end}\r\n`));
+      })
+      .catch((error: Error) => this.#requestFailed(error));
+  }
+
+  #open(): Promise<DenoConn> {
+    if (this.#requestError) return Promise.reject(this.#requestError);
+    this.#connection ??= (async () => {
+      const { hostname, port, path } = this.#target;
+      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+      const contentType = this.#contentType;
+      if (/[^\t\x20-\x7e\x80-\xff]/.test(contentType)) {
+        throw Object.assign(new TypeError(`Invalid character in header content ["Content-Type"]`), {
+          code: "ERR_INVALID_CHAR",
+        });
+      }
+      const conn = await Deno.connect({ hostname, port });
+      void this.#readAnswer(conn);
+      const headers = { Host: `${host}:${port}`, ...STREAMING_HEADERS, "Content-Type": contentType };
+      let head = `POST ${path} HTTP/1.1\r\n`;
+      for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+      // The server closes the connection after its answer: the end of the answer is plain to see.
+      await writeAll(conn, encoder.encode(`${head}Connection: close\r\n\r\n`));
+      return conn;
+    })();
+    return this.#connection;
+  }
+
+  async #startBytes(conn: DenoConn): Promise<void> {
+    if (this.#bytesStarted) return;
+    this.#bytesStarted = true;
+    const hook = this._onBeforeFirstWrite;
+    if (typeof hook !== "function") return;
+    const prelude: Uint8Array[] = [];
+    hook((chunk) => {
+      const bytes = toBytes(chunk, "utf8");
+      if (bytes.length > 0) prelude.push(chunked(bytes));
+    });
+    for (const bytes of prelude) await writeAll(conn, bytes);
+  }
+
+  /** Reads the Runtime API's answer to the post: 5xx means it is broken, anything else is fine. */
+  async #readAnswer(conn: DenoConn): Promise<void> {
+    const received: Uint8Array[] = [];
+    const buffer = new Uint8Array(16 * 1024);
+    try {
+      for (;;) {
+        const n = await conn.read(buffer);
+        if (n !== null) received.push(buffer.slice(0, n));
+        const answer = parseAnswer(concat(received), n === null);
+        if (answer) {
+          if (answer.status >= 500) {
+            this.#answer.reject(
+              new RuntimeApiError(
+                `the Runtime API answered ${answer.status} to the streamed response: ${answer.body}`,
+              ),
+            );
+          } else {
+            this.#answer.resolve();
+          }
+          break;
+        }
+        if (n === null) throw new Error("socket hang up");
+      }
+    } catch (error) {
+      this.#requestFailed(error as Error);
+    } finally {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+
+  #requestFailed(error: Error): void {
+    if (this.#requestError) return;
+    this.#requestError = error;
+    this.#apiError = new RuntimeApiError(`posting the streamed response failed: ${error.message}`);
+    this.#answer.reject(this.#apiError);
+  }
+}
+
+function streamError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+async function writeAll(conn: DenoConn, bytes: Uint8Array): Promise<void> {
+  while (bytes.length > 0) bytes = bytes.subarray(await conn.write(bytes));
+}
+
+/** One chunk of a chunked body: size in hex, the bytes, CRLF. */
+function chunked(bytes: Uint8Array): Uint8Array {
+  return concat([encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF]);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * What Buffer.from(chunk, encoding) gives: UTF-8 text, bytes as they are, anything else as JSON.
+ * Other text encodings (latin1, base64, hex…) are rare enough to leave to Buffer itself, loaded then.
+ */
+function toBytes(chunk: unknown, encoding: string): Uint8Array {
+  if (typeof chunk === "string") {
+    if (/^utf-?8$/i.test(encoding)) return encoder.encode(chunk);
+    const { Buffer } = globalThis as unknown as {
+      Buffer: { from(text: string, encoding: string): Uint8Array };
+    };
+    return Buffer.from(chunk, encoding);
+  }
+  if (chunk instanceof Uint8Array) return chunk;
+  return encoder.encode(JSON.stringify(chunk) ?? "");
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * The HTTP/1.1 answer in `bytes`, once complete: status and body text (Content-Length, chunked, or
+ * up to the end of the connection). Interim 1xx answers are skipped.
+ */
+function parseAnswer(bytes: Uint8Array, ended: boolean): { status: number; body: string } | undefined {
+  const text = new TextDecoder("latin1").decode(bytes);
+  let start = 0;
+  for (;;) {
+    const headEnd = text.indexOf("\r\n\r\n", start);
+    if (headEnd < 0) return undefined;
+    const lines = text.slice(start, headEnd).split("\r\n");
+    const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(lines[0] ?? "")?.[1] ?? Number.NaN);
+    if (Number.isNaN(status)) throw new Error(`not an HTTP answer: ${JSON.stringify(lines[0])}`);
+    const bodyStart = headEnd + 4;
+    if (status >= 100 && status < 200) {
+      start = bodyStart;
+      continue;
+    }
+    const header = (name: string) =>
+      lines
+        .slice(1)
+        .find((line) => line.slice(0, line.indexOf(":")).trim().toLowerCase() === name)
+        ?.slice(name.length + 1)
+        .trim();
+    const body = bytes.subarray(bodyStart);
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+    const length = header("content-length");
+    if (length !== undefined) {
+      return body.length >= Number(length)
+        ? { status, body: decode(body.subarray(0, Number(length))) }
+        : undefined;
+    }
+    if (/chunked/i.test(header("transfer-encoding") ?? "")) {
+      const decoded = dechunk(body);
+      return decoded ? { status, body: decode(decoded) } : undefined;
+    }
+    return ended ? { status, body: decode(body) } : undefined;
+  }
+}
+
+/** The body of a complete chunked encoding, or undefined while incomplete. */
+function dechunk(bytes: Uint8Array): Uint8Array | undefined {
+  const text = new TextDecoder("latin1").decode(bytes);
+  const parts: Uint8Array[] = [];
+  let pos = 0;
+  for (;;) {
+    const lineEnd = text.indexOf("\r\n", pos);
+    if (lineEnd < 0) return undefined;
+    const size = Number.parseInt(text.slice(pos, lineEnd), 16);
+    if (Number.isNaN(size)) throw new Error("bad chunk size in the answer");
+    // The last chunk, then trailer lines (if any) up to an empty line.
+    if (size === 0) return text.includes("\r\n\r\n", lineEnd) ? concat(parts) : undefined;
+    const dataStart = lineEnd + 2;
+    if (bytes.length < dataStart + size + 2) return undefined;
+    parts.push(bytes.subarray(dataStart, dataStart + size));
+    pos = dataStart + size + 2;
+  }
+}
