@@ -710,6 +710,47 @@ describe.each(ENGINES)("runtime on %s", (engine) => {
     );
 
     it(
+      "applies back pressure: write() answers false and 'drain' follows, then 'finish' and the end callback",
+      async () => {
+        const requestId = `${engine}-stream-backpressure`;
+        const post = await rt.api.invoke({ action: "backpressure" }, { requestId });
+        expect(post.body.length).toBe(40 * 64 * 1024 + "|true|".length);
+        expect(post.body.subarray(-6).toString()).toBe("|true|");
+        const stdout = await rt.runtime.waitForStdout((out) => out.includes(`${requestId}\tINFO\tfinished`));
+        expect(recordsOf(stdout, requestId)[0]).toMatch(
+          /finished: end callback true, writableFinished true$/,
+        );
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "is a Readable#pipe() destination; cork() holds writes; text encodings and bytes are written as such",
+      async () => {
+        expect((await rt.api.invoke({ action: "pipe" })).body.toString()).toBe("p1,p2,p3");
+        expect((await rt.api.invoke({ action: "cork" })).body.toString()).toBe("abc");
+        expect((await rt.api.invoke({ action: "encodings" })).body.toString("hex")).toBe("686921e9");
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "reports destroy(error) in the trailers; a write after end() fails nothing already ended",
+      async () => {
+        const destroyed = await rt.api.invoke({ action: "destroy" });
+        expect(destroyed.body.toString()).toBe("before;");
+        const error = JSON.parse(
+          Buffer.from(destroyed.trailers["lambda-runtime-function-error-body"]!, "base64").toString(),
+        );
+        expect(error).toMatchObject({ errorType: "Error", errorMessage: "destroyed by the handler" });
+        const late = await rt.api.invoke({ action: "write-after-end" });
+        expect(late.body.toString()).toBe("done");
+        expect(late.trailers).toEqual({});
+      },
+      TIMEOUT,
+    );
+
+    it(
       "fails a stream that can never end (the event loop emptied) with Runtime.NodeJsExit",
       async () => {
         const post = await rt.api.invoke({ action: "never" });

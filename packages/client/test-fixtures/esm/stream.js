@@ -57,6 +57,53 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream,
         responseStream,
       );
       return;
+    case "backpressure": {
+      // Honours write()'s false and waits for 'drain', as a careful handler does.
+      const chunk = "x".repeat(64 * 1024);
+      let falses = 0;
+      let drains = 0;
+      responseStream.on("drain", () => drains++);
+      for (let i = 0; i < 40; i++) {
+        if (!responseStream.write(chunk)) {
+          falses++;
+          await new Promise((resolve) => responseStream.once("drain", resolve));
+        }
+      }
+      let called = false;
+      responseStream.end(`|${falses > 0 && falses === drains}|`, () => {
+        called = true;
+      });
+      await new Promise((resolve) => responseStream.once("finish", resolve));
+      console.log(`finished: end callback ${called}, writableFinished ${responseStream.writableFinished}`);
+      return;
+    }
+    case "pipe":
+      await new Promise((resolve, reject) => {
+        Readable.from(["p1,", "p2,", "p3"]).pipe(responseStream);
+        responseStream.on("finish", resolve).on("error", reject);
+      });
+      return;
+    case "destroy":
+      responseStream.write("before;");
+      responseStream.destroy(new Error("destroyed by the handler"));
+      return;
+    case "write-after-end":
+      responseStream.end("done");
+      responseStream.write("late");
+      return;
+    case "cork":
+      responseStream.cork();
+      responseStream.write("a");
+      responseStream.write("b");
+      setTimeout(() => responseStream.uncork(), 1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      responseStream.end(new Uint8Array([99]));
+      return;
+    case "encodings":
+      responseStream.write("aGk=", "base64");
+      responseStream.write(new Uint8Array([33]));
+      responseStream.end("\u00e9", "latin1");
+      return;
     case "never":
       // Waits on nothing that can ever happen: no timer, no socket. (Once bytes were written, the
       // open post keeps the process alive, and the invocation ends at its timeout, as in AWS.)
