@@ -120,11 +120,12 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
   const dryRun = () =>
     new Response(null, { status: 204, headers: { [H_EXECUTED_VERSION]: LATEST, ...freshRequestId() } });
 
+  /** `Answer`: the `Response` constructor the front server sends cheapest (RequestInfo.Response). */
   async function invoke(
     request: Request,
     rawName: string,
     query: URLSearchParams,
-    FastResponse: typeof Response,
+    Answer: typeof Response,
   ): Promise<Response> {
     const { scheduler, type, tail, clientContext, payload, traceId, tenantId } = await readInvokeRequest(
       request,
@@ -176,7 +177,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     };
     if (result.functionError) headers[H_FUNCTION_ERROR] = "Unhandled";
     if (result.logResult !== undefined) headers[H_LOG_RESULT] = result.logResult;
-    return new FastResponse(result.payload as BodyInit, { status: 200, headers });
+    return new Answer(result.payload as BodyInit, { status: 200, headers });
   }
 
   /**
