@@ -23,6 +23,7 @@ import { markdown } from "./markdown.ts";
 import { payload } from "./payload.ts";
 import { planFor, SECTIONS, type Section } from "./plan.ts";
 import { profile } from "./profile.ts";
+import { updateReadme } from "./readme.ts";
 import { report } from "./report.ts";
 import type { Results } from "./results.ts";
 import { Caller } from "./systems.ts";
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(`${BENCH}results/latest.svg`, chart(results));
     writeFileSync(`${BENCH}results/latest.md`, markdown(results));
+    if (results.machine.mode === "full") updateReadme(`${ROOT}README.md`, markdown(results));
     console.log(report(results));
     return;
   }
@@ -224,6 +226,10 @@ async function main(): Promise<void> {
     writeFileSync(`${resultsDir}/${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(`${resultsDir}/${base}.svg`, chart(results));
     writeFileSync(`${resultsDir}/${base}.md`, markdown(results));
+    // Only a whole full run speaks for the README; quick and partial runs stay in results/.
+    if (!partial && mode === "full" && updateReadme(`${ROOT}README.md`, markdown(results))) {
+      progress.step("updated the README's performance figures");
+    }
     console.log(`\n${report(results)}\n`);
     progress.step(`wrote bench/results/${base}.json, .svg and .md`);
   } finally {
