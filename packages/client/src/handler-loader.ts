@@ -91,7 +91,7 @@ async function importUserModule(options: LoadOptions, parsed: ParsedHandler): Pr
     if (options.forceTsx && options.engine === "node") await enableTypeScriptOnNode(options.taskRoot, base);
     for (const extension of EXTENSIONS) {
       const file = base + extension;
-      if (host.isFile(file)) return await importFile(file, options);
+      if (await host.isFile(file)) return await importFile(file, options);
     }
     // Last resort, as AWS does: a package of that name under the task root's node_modules.
     const requireFromRoot = await host.createRequire(host.path.join(options.taskRoot, "noop.js"));
@@ -116,7 +116,7 @@ async function importFile(file: string, options: LoadOptions): Promise<unknown> 
   if (TYPESCRIPT.test(file) && options.engine === "node")
     await enableTypeScriptOnNode(options.taskRoot, file);
   try {
-    return await import(host.fileUrl(file));
+    return await host.importModule(file);
   } catch (error) {
     // Deno runs a .js file as an ES module unless a package.json says "type": "commonjs"; a
     // CommonJS handler without one fails on its first `exports`/`module`/`require`. Load it the

@@ -108,14 +108,14 @@ export async function createDenoHost(): Promise<Host> {
       return () => globalThis.removeEventListener("beforeunload", onBeforeUnload);
     },
     path,
-    isFile(file) {
+    async isFile(file) {
       try {
         return Deno.statSync(file).isFile;
       } catch {
         return false;
       }
     },
-    fileUrl: (file) => String(fileUrl(file)),
+    importModule: (file) => import(String(fileUrl(file))),
     async createRequire(file) {
       const { createRequire } = await import("node:module");
       return createRequire(file) as CommonJsRequire;

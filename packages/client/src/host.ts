@@ -1,10 +1,12 @@
 // What the runtime needs from the process it runs in: environment, stdio, exit, crash and
 // empty-event-loop hooks, console formatting, and the file lookups of the handler loader. Node and
-// Bun get it from `process` and node:* modules (host-node.ts); Deno from its own `Deno.*` API
-// (host-deno.ts, loaded with import() on Deno only), because on Deno the first node:* import, or
-// even a touch of the `process` global, loads Deno's Node-compatibility layer: ~10–25 ms of every
-// cold start.
+// Bun get it from `process`, node:* modules and Bun's own API (host-node.ts); Deno from its own
+// `Deno.*` API (host-deno.ts, whose code runs on Deno only), because on Deno the first node:*
+// import, or even a touch of the `process` global, loads Deno's Node-compatibility layer:
+// ~10–25 ms of every cold start. Both are part of the runtime's one file: a module loaded with
+// import() costs Deno ~1 ms more at start-up than the few kB it holds.
 import type { EngineName } from "./engine.ts";
+import { createDenoHost } from "./host-deno.ts";
 import { createNodeHost } from "./host-node.ts";
 
 /** `path` operations of the handler loader, with node:path's semantics (`import("node:path")` is one). */
@@ -41,9 +43,10 @@ export interface Host {
   onBeforeExit(listener: () => void): () => void;
 
   readonly path: PathOps;
-  isFile(path: string): boolean;
-  /** The `file:` URL of an absolute path, as node:url's `pathToFileURL(path).href`. */
-  fileUrl(path: string): string;
+  /** Whether a regular file is at `path` (links followed). */
+  isFile(path: string): Promise<boolean>;
+  /** Imports the ES module (or CommonJS file) at an absolute path and returns its namespace. */
+  importModule(path: string): Promise<unknown>;
   /** node:module's `createRequire(path)`: for CommonJS files and node_modules lookups only. */
   createRequire(path: string): Promise<CommonJsRequire>;
 }
@@ -52,9 +55,6 @@ let loaded: Promise<Host> | undefined;
 
 /** The host of `engine`, made once. */
 export function loadHost(engine: EngineName): Promise<Host> {
-  loaded ??=
-    engine === "deno"
-      ? import("./host-deno.ts").then((m) => m.createDenoHost())
-      : Promise.resolve().then(createNodeHost);
+  loaded ??= engine === "deno" ? createDenoHost() : Promise.resolve(engine).then(createNodeHost);
   return loaded;
 }

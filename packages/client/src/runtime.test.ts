@@ -338,6 +338,20 @@ describe.each(ENGINES)("runtime on %s", (engine) => {
     );
 
     it(
+      "a module with top-level await, evaluated once",
+      async () => {
+        await withRuntime(engine, ESM, "top-level-await.handler", async (api) => {
+          expect(json(await api.invoke({ t: 1 }))).toEqual({
+            config: { ready: true },
+            evaluations: 1,
+            event: { t: 1 },
+          });
+        });
+      },
+      TIMEOUT,
+    );
+
+    it(
       "a .cjs file in an ESM package",
       async () => {
         await withRuntime(engine, ESM, "common.handler", async (api) => {
