@@ -55,16 +55,40 @@ export interface InvokeApiContext {
 
 const decoder = new TextDecoder();
 
-/** How long a finished sync result is kept for a retry of the same SDK call (see below). */
+/** How long the result of a call whose caller hung up is kept for its retry (see below). */
 const RETRY_MEMORY_MS = 5 * 60_000;
+/** At most this many such results are kept (the oldest goes first). */
+const RETRY_MEMORY_ENTRIES = 1000;
 
 export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
   /**
    * The AWS CLI retries an invoke whose answer it did not read in time (its read timeout is 60 s)
    * with the same `amz-sdk-invocation-id`. A retry joins the invocation already running — or
-   * gets the result it missed — instead of running a slow function once more.
+   * gets the result it missed — instead of running a slow function once more. A call is
+   * remembered while it runs; its result only when the caller it was meant for hung up before it
+   * came (the SDKs send that header on every call: remembering every result for minutes would
+   * hold thousands of payloads under load).
    */
   const calls = new Map<string, Promise<InvokeResult>>();
+  /** The latest attempt of each running call (its caller may hang up while it runs). */
+  const attempts = new Map<string, AbortSignal>();
+  /** Finished calls kept for a retry, with the timer that forgets each. */
+  const remembered = new Map<string, ReturnType<typeof setTimeout>>();
+  function forget(key: string): void {
+    clearTimeout(remembered.get(key));
+    remembered.delete(key);
+    attempts.delete(key);
+    calls.delete(key);
+  }
+  function forgetLater(key: string): void {
+    attempts.delete(key);
+    if (remembered.size >= RETRY_MEMORY_ENTRIES) {
+      forget(remembered.keys().next().value!);
+    }
+    const timer = setTimeout(() => forget(key), RETRY_MEMORY_MS);
+    unref(timer);
+    remembered.set(key, timer);
+  }
 
   /** Parsed function names, by raw path segment and qualifier: callers repeat the same few. */
   const refs = new Map<string, FunctionRef>();
@@ -150,6 +174,11 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     const callId = request.headers.get(H_SDK_INVOCATION_ID);
     const key = callId ? `${scheduler.fn.name}\n${callId}` : undefined;
     let running = key ? calls.get(key) : undefined;
+    if (key) {
+      // The latest attempt's: taken now, as on some servers a signal only learns of a hang-up
+      // that happens after it exists.
+      attempts.set(key, request.signal);
+    }
     if (!running) {
       const invocation = new Invocation({
         payload,
@@ -161,11 +190,12 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
       running = invokeBuffered(scheduler, invocation, tail);
       if (key) {
         calls.set(key, running);
-        const forget = () => setTimeout(() => calls.delete(key), RETRY_MEMORY_MS);
-        // A throttle is not remembered: the retry of a 429 must try again.
         running.then(
-          () => unref(forget()),
-          () => calls.delete(key),
+          // The latest attempt still there gets the result now; one that hung up leaves it for
+          // its retry.
+          () => (attempts.get(key)?.aborted ? forgetLater(key) : forget(key)),
+          // A throttle is not remembered: the retry of a 429 must try again.
+          () => forget(key),
         );
       }
     }

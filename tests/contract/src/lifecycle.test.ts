@@ -134,4 +134,42 @@ describe("retried SDK calls", () => {
     expect(other.status).toBe(200);
     expect(lines(file)).toHaveLength(2);
   });
+
+  it("a retry after its caller hung up gets the result of the run it missed", async () => {
+    const file = counterFile();
+    const callId = randomUUID();
+    const body = JSON.stringify({ appendTo: file, then: "sleep", ms: 300 });
+    const headers = { "amz-sdk-invocation-id": callId };
+    const url = `${lk.url}/2015-03-31/functions/slow/invocations`;
+    const hangUp = new AbortController();
+    const first = fetch(url, { method: "POST", body, headers, signal: hangUp.signal });
+    await waitFor(() => lines(file).length >= 1);
+    hangUp.abort();
+    await expect(first).rejects.toThrow();
+    // The run ends while nobody waits for it; the retry comes after.
+    await new Promise((r) => setTimeout(r, 600));
+    const retry = await fetch(url, { method: "POST", body, headers });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("x-amzn-requestid")).toBe(lines(file)[0]!.split(" ")[0]);
+    expect(lines(file)).toHaveLength(1);
+  });
+
+  it("a call whose caller got its answer is not remembered: the SDK's id on every call holds no result", async () => {
+    const file = counterFile();
+    const callId = randomUUID();
+    const send = () =>
+      fetch(`${lk.url}/2015-03-31/functions/slow/invocations`, {
+        method: "POST",
+        body: JSON.stringify({ appendTo: file, then: "ok" }),
+        headers: { "amz-sdk-invocation-id": callId },
+      });
+    const a = await send();
+    expect(a.status).toBe(200);
+    await a.text();
+    // The same id again (no SDK does this after an answer) runs again: nothing was kept.
+    const b = await send();
+    expect(b.status).toBe(200);
+    expect(b.headers.get("x-amzn-requestid")).not.toBe(a.headers.get("x-amzn-requestid"));
+    expect(lines(file)).toHaveLength(2);
+  });
 });
