@@ -50,7 +50,8 @@ function fileOps(engine: EngineName): Pick<Host, "isFile" | "importModule"> {
   return {
     async isFile(file) {
       try {
-        return statSync(file).isFile();
+        // No exception for a missing file: the loader asks for several that are not there.
+        return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
       } catch {
         return false;
       }
