@@ -352,6 +352,19 @@ describe.each(ENGINES)("runtime on %s", (engine) => {
     );
 
     it(
+      "a handler file that is a symbolic link",
+      async () => {
+        await withRuntime(engine, ESM, "linked.handler", async (api) => {
+          expect(json(await api.invoke({ l: 1 }))).toMatchObject({
+            config: { ready: true },
+            event: { l: 1 },
+          });
+        });
+      },
+      TIMEOUT,
+    );
+
+    it(
       "a .cjs file in an ESM package",
       async () => {
         await withRuntime(engine, ESM, "common.handler", async (api) => {
