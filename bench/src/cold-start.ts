@@ -109,11 +109,14 @@ export async function coldStart(ctx: Context): Promise<void> {
           (error: unknown) => void failures.set(key, reason(error)),
         );
   try {
-    // Interleaved (bare, lambkin, next engine…) so that machine noise spreads over all of them.
+    // Interleaved (bare, lambkin, next engine…) so that machine noise spreads over all of them,
+    // and each pair in the other order every other sample, so that a machine getting slower or
+    // faster does not always favour the same side.
     for (let i = 0; i < n; i++) {
       for (const engine of ENGINES) {
         progress.step(`cold start · ${engine} · sample ${i + 1}/${n}`);
-        await add(`bare-${engine}`, () => bareStartup(engine, port, server));
+        const bare = () => add(`bare-${engine}`, () => bareStartup(engine, port, server));
+        if (i % 2 === 0) await bare();
         if (typeof lambkin === "string")
           failures.set(`lambkin-${engine}`, `lambkin did not start: ${lambkin}`);
         else {
@@ -129,6 +132,7 @@ export async function coldStart(ctx: Context): Promise<void> {
             return r.p50_ms;
           });
         }
+        if (i % 2 === 1) await bare();
       }
     }
   } finally {

@@ -8,7 +8,7 @@ import { type Load, pairedRounds, prime } from "./measure.ts";
 import { rssMb, sleep } from "./proc.ts";
 import { functionFor } from "./runtimes.ts";
 import { sig } from "./stats.ts";
-import { LambkinHost } from "./systems.ts";
+import { Floor, LambkinHost, type Target } from "./systems.ts";
 import { WARM_BODY } from "./warm.ts";
 
 /** How long a host sits still before its idle RSS is read (start-up garbage collected, timers settled). */
@@ -56,6 +56,14 @@ export async function growth(ctx: Context): Promise<void> {
     }
   }
 
+  progress.step("growth · the null relay's RSS under the same load");
+  try {
+    await floorMemoryUnderLoad(ctx);
+  } catch (error) {
+    g.floor_rss_mb_by_invokes = undefined;
+    progress.figure(`the null relay's RSS: skipped (${reason(error)})`);
+  }
+
   progress.step("growth · a function that logs 100 lines per invoke");
   try {
     const lambkin = await LambkinHost.start("node", {
@@ -79,26 +87,72 @@ export async function growth(ctx: Context): Promise<void> {
   }
 }
 
-/** Invokes up to each checkpoint, reading the host's RSS after each (and its peak all along). */
+/** Invokes up to each checkpoint, reading lambkin's RSS and heap after each (and its peak all along). */
 async function memoryUnderLoad(ctx: Context, lambkin: LambkinHost, fn: string): Promise<void> {
-  const { plan, caller, progress, results } = ctx;
-  const g = results.growth;
+  const g = ctx.results.growth;
+  await lambkin.grow(ctx.caller, fn, ctx.plan.growth.rssConcurrency);
+  g.rss_mb_under_load = await rssUnderLoad(ctx, lambkin, fn, async (checkpoint, rss) => {
+    g.rss_mb_by_invokes[String(checkpoint)] = rss;
+    const heap = await lambkin.memory();
+    if (heap.collected) {
+      g.heap_mb_after_gc_by_invokes ??= {};
+      g.memory_after_gc_by_invokes ??= {};
+      g.heap_mb_after_gc_by_invokes[String(checkpoint)] = sig(heap.heap_used_mb);
+      g.memory_after_gc_by_invokes[String(checkpoint)] = {
+        heap_total_mb: sig(heap.heap_total_mb),
+        external_mb: sig(heap.external_mb),
+        array_buffers_mb: sig(heap.array_buffers_mb),
+      };
+    }
+    if (checkpoint === 10_000) g.rss_mb_after_10k = rss;
+    if (checkpoint === 100_000) g.rss_mb_after_100k = rss;
+    return `RSS ${rss} MB; after a full GC: heap used ${sig(heap.heap_used_mb)} MB of ${sig(heap.heap_total_mb)} MB, external ${sig(heap.external_mb)} MB`;
+  });
+}
+
+/** The same invokes through the null relay on Node, with as many runtimes, reading its RSS. */
+async function floorMemoryUnderLoad(ctx: Context): Promise<void> {
+  const g = ctx.results.growth;
+  const floor = await Floor.start("node");
+  try {
+    await floor.use("node", ctx.plan.growth.rssConcurrency);
+    g.floor_rss_mb_by_invokes = {};
+    const byInvokes = g.floor_rss_mb_by_invokes;
+    await rssUnderLoad(ctx, floor, "echo", async (checkpoint, rss) => {
+      byInvokes[String(checkpoint)] = rss;
+      return `the null relay's RSS ${rss} MB`;
+    });
+  } finally {
+    await floor.stop();
+  }
+}
+
+/**
+ * Sends invokes up to each checkpoint of the plan, calling `checkpoint` with the host's RSS (MB)
+ * after each, once the host has sat still a moment; returns the highest RSS seen all along.
+ */
+async function rssUnderLoad(
+  ctx: Context,
+  target: Target,
+  fn: string,
+  checkpoint: (invokes: number, rssMb: number) => Promise<string>,
+): Promise<number> {
+  const { plan, caller, progress } = ctx;
   const c = plan.growth.rssConcurrency;
-  await lambkin.grow(caller, fn, c);
   let peak = 0;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMb(lambkin.pid));
+    peak = Math.max(peak, rssMb(target.pid));
   }, 200);
   try {
     let done = 0;
-    for (const checkpoint of plan.growth.rssCheckpoints) {
+    for (const invokes of plan.growth.rssCheckpoints) {
       progress.step(
-        `growth · host RSS: invoking up to ${checkpoint.toLocaleString("en")} times (concurrency ${c})`,
+        `growth · ${target.system} RSS: invoking up to ${invokes.toLocaleString("en")} times (concurrency ${c})`,
       );
-      while (done < checkpoint) {
+      while (done < invokes) {
         // Chunks bound each run in time; at least half the machine's speed is assumed (2 cores: ~2,000/s).
-        const count = Math.min(20_000, checkpoint - done);
-        const r = await caller.run(lambkin, fn, {
+        const count = Math.min(20_000, invokes - done);
+        const r = await caller.run(target, fn, {
           body: WARM_BODY,
           concurrency: c,
           warmup: 0,
@@ -109,27 +163,11 @@ async function memoryUnderLoad(ctx: Context, lambkin: LambkinHost, fn: string): 
         done += r.n;
       }
       await sleep(SETTLE_MS);
-      const rss = rssMb(lambkin.pid);
-      g.rss_mb_by_invokes[String(checkpoint)] = sig(rss);
-      const heap = await lambkin.memory();
-      if (heap.collected) {
-        g.heap_mb_after_gc_by_invokes ??= {};
-        g.memory_after_gc_by_invokes ??= {};
-        g.heap_mb_after_gc_by_invokes[String(checkpoint)] = sig(heap.heap_used_mb);
-        g.memory_after_gc_by_invokes[String(checkpoint)] = {
-          heap_total_mb: sig(heap.heap_total_mb),
-          external_mb: sig(heap.external_mb),
-          array_buffers_mb: sig(heap.array_buffers_mb),
-        };
-      }
-      if (checkpoint === 10_000) g.rss_mb_after_10k = sig(rss);
-      if (checkpoint === 100_000) g.rss_mb_after_100k = sig(rss);
-      progress.figure(
-        `after ${checkpoint.toLocaleString("en")} invokes: RSS ${sig(rss)} MB; after a full GC: heap used ${sig(heap.heap_used_mb)} MB of ${sig(heap.heap_total_mb)} MB, external ${sig(heap.external_mb)} MB`,
-      );
+      const said = await checkpoint(invokes, sig(rssMb(target.pid)));
+      progress.figure(`after ${invokes.toLocaleString("en")} invokes: ${said}`);
     }
   } finally {
     clearInterval(sampler);
   }
-  g.rss_mb_under_load = sig(peak);
+  return sig(peak);
 }

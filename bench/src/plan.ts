@@ -71,11 +71,11 @@ export function planFor(mode: "quick" | "full", sections: Section[] = [...SECTIO
           maxMs: 300,
         }
       : // Many short rounds for the target rows: a burst of someone else's load then hits both sides.
-        { runtimes: () => RUNTIMES, warmup: 200, keyRounds: 9, rounds: 3, count: 600, maxMs: 700 },
+        { runtimes: () => RUNTIMES, warmup: 200, keyRounds: 25, rounds: 3, count: 600, maxMs: 700 },
     throughput: quick
       ? { steps: [1, 8], rounds: 1, keyRounds: 1, warmup: 50, count: 400, maxMs: 400 }
-      : { steps: [1, 2, 4, 8, 16, 32], rounds: 3, keyRounds: 7, warmup: 200, count: 2000, maxMs: 1000 },
-    cold: { samples: quick ? 2 : 11 },
+      : { steps: [1, 2, 4, 8, 16, 32], rounds: 3, keyRounds: 11, warmup: 200, count: 2000, maxMs: 1000 },
+    cold: { samples: quick ? 2 : 21 },
     payload: {
       sizes: [
         { bytes: KB, count: quick ? 100 : 1000 },

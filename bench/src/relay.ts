@@ -18,6 +18,7 @@ import http from "node:http";
 import { announce, onShutdown } from "./announce.ts";
 
 interface Pending {
+  n: number;
   id: string;
   body: Uint8Array;
   answer(body: Uint8Array): void;
@@ -27,7 +28,15 @@ const NEXT = "/2018-06-01/runtime/invocation/next";
 const INVOCATION = "/2018-06-01/runtime/invocation/";
 const RESPONSE = "/response";
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function:relay";
-const TRACE = "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0";
+/**
+ * A trace id of its own per invoke, as every Lambda platform sends (made from the counter, so it
+ * costs the relay nothing). The runtime does the same work either way, then: AWS's Node runtime and
+ * @lambkin/client put it in `process.env._X_AMZN_TRACE_ID`, and setenv(3) costs more for a value
+ * it has not seen before (measured: ~10 µs of runtime CPU per invoke with one fixed id against new
+ * ones).
+ */
+const traceId = (n: number) =>
+  `Root=1-00000000-${n.toString(16).padStart(24, "0")};Parent=0000000000000000;Sampled=0`;
 const ACCEPTED = Buffer.from('{"status":"OK"}');
 const JSON_TYPE = "application/json";
 
@@ -44,7 +53,7 @@ function deliver(res: http.ServerResponse, invoke: Pending): void {
     "Lambda-Runtime-Aws-Request-Id": invoke.id,
     "Lambda-Runtime-Deadline-Ms": String(Date.now() + 3000),
     "Lambda-Runtime-Invoked-Function-Arn": ARN,
-    "Lambda-Runtime-Trace-Id": TRACE,
+    "Lambda-Runtime-Trace-Id": traceId(invoke.n),
     "Content-Type": JSON_TYPE,
     "Content-Length": invoke.body.byteLength,
   });
@@ -52,7 +61,8 @@ function deliver(res: http.ServerResponse, invoke: Pending): void {
 }
 
 function submit(body: Uint8Array, answer: (body: Uint8Array) => void): void {
-  const invoke = { id: String(++sequence), body, answer };
+  const n = ++sequence;
+  const invoke = { n, id: String(n), body, answer };
   const res = parked.shift();
   if (res) deliver(res, invoke);
   else queued.push(invoke);

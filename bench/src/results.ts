@@ -85,6 +85,11 @@ export interface Growth {
   >;
   rss_mb_after_10k?: number;
   rss_mb_after_100k?: number;
+  /**
+   * The null relay's RSS (on Node) after the same invokes at the same concurrency: what V8 and
+   * node:http alone do to a process's memory under that load, next to lambkin's.
+   */
+  floor_rss_mb_by_invokes?: Record<string, number>;
   skipped?: string;
 }
 

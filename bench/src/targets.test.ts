@@ -119,6 +119,15 @@ describe("checkTargets", () => {
     expect(pairedDifferences([50, 60, 70], [40, 41])).toEqual([10, 19]);
   });
 
+  it("puts the null relay's own growth under the same load next to lambkin's", () => {
+    const results = sampleResults();
+    expect(byId.rss_growth!.detail).toBe("80 MB → 90 MB");
+    results.growth.floor_rss_mb_by_invokes = { "10000": 50, "100000": 60 };
+    const rss = checkTargets(results).find((t) => t.id === "rss_growth");
+    expect(rss).toMatchObject({ value: 1.13, pass: false });
+    expect(rss!.detail).toBe("80 MB → 90 MB; the null relay under the same load: 50 MB → 60 MB, 1.2×");
+  });
+
   it("says why a target could not be measured instead of guessing", () => {
     expect(byId.warm_p50_deno).toMatchObject({ value: null, pass: null });
     expect(byId.warm_p50_deno!.detail).toContain("exports neither start()");

@@ -118,6 +118,14 @@ export function checkTargets(r: Results): TargetCheck[] {
       checkpoints.length > 1 ? [checkpoints[0], checkpoints.at(-1)] : [undefined, undefined];
     const from = first === undefined ? undefined : g.rss_mb_by_invokes[String(first)];
     const to = last === undefined ? undefined : g.rss_mb_by_invokes[String(last)];
+    // The same load through the null relay: what the engine alone does to a process's memory.
+    const floorFrom = first === undefined ? undefined : g.floor_rss_mb_by_invokes?.[String(first)];
+    const floorTo = last === undefined ? undefined : g.floor_rss_mb_by_invokes?.[String(last)];
+    const floorGrowth = ratio(floorTo, floorFrom);
+    const floorDetail =
+      floorGrowth === undefined
+        ? ""
+        : `; the null relay under the same load: ${floorFrom} MB → ${floorTo} MB, ${sig(floorGrowth)}×`;
     out.push(
       check(
         "rss_growth",
@@ -126,7 +134,7 @@ export function checkTargets(r: Results): TargetCheck[] {
         LIMITS.rssGrowth,
         "×",
         true,
-        `${from ?? "–"} MB → ${to ?? "–"} MB`,
+        `${from ?? "–"} MB → ${to ?? "–"} MB${floorDetail}`,
       ),
     );
     out.push(
