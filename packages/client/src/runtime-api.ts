@@ -5,6 +5,7 @@ import type { EngineName } from "./engine.ts";
 import { type ErrorBody, RuntimeApiError } from "./errors.ts";
 import type { ResponseStreamTarget } from "./response-stream-protocol.ts";
 import { parseRuntimeApi, type Transport } from "./transport.ts";
+import { createDenoTransport } from "./transport-deno.ts";
 import { createFetchTransport } from "./transport-fetch.ts";
 import { createNodeTransport } from "./transport-node.ts";
 
@@ -64,14 +65,16 @@ export class RuntimeApiClient {
     this.#agent = agent;
   }
 
-  /** A client for `host:port`, over node:http on Node and `fetch` on Bun and Deno. */
+  /** A client for `host:port`: over node:http on Node, `fetch` on Bun, a socket of its own on Deno. */
   static create(runtimeApi: string, engine: EngineName): RuntimeApiClient {
     const { hostname, port } = parseRuntimeApi(runtimeApi);
     if (engine === "node") {
       const transport = createNodeTransport(hostname, port);
       return new RuntimeApiClient(engine, hostname, port, transport, transport.agent);
     }
-    return new RuntimeApiClient(engine, hostname, port, createFetchTransport(hostname, port), undefined);
+    const transport =
+      engine === "deno" ? createDenoTransport(hostname, port) : createFetchTransport(hostname, port);
+    return new RuntimeApiClient(engine, hostname, port, transport, undefined);
   }
 
   /** Loads what streamed responses need ahead of the first one (for a streaming handler). */

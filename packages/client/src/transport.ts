@@ -1,6 +1,7 @@
 // The one thing the loop needs from HTTP: send a small request to the Runtime API and read the
-// whole answer. Node uses node:http (transport-node.ts); Bun and Deno use their native fetch
-// (transport-fetch.ts). Each is the cheapest client on its engine for this keep-alive ping-pong.
+// whole answer. Node uses node:http (transport-node.ts), Bun its native fetch (transport-fetch.ts),
+// Deno a socket of its own (transport-deno.ts). Each is the cheapest client on its engine for this
+// keep-alive ping-pong.
 
 export interface ApiResponse {
   status: number;
