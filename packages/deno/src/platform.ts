@@ -28,6 +28,7 @@ declare const Deno: {
     handler: (request: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>,
   ): { readonly addr: { readonly port: number }; readonly finished: Promise<void> };
   Command: new (program: string, options: Record<string, unknown>) => { spawn(): DenoChildProcess };
+  readTextFile(path: string): Promise<string>;
 };
 
 // Deno.serve never shows trailers; servers that need them are node:http ones (see serve).
@@ -122,13 +123,16 @@ function spawn(argv: string[], options: SpawnOptions): Child {
 }
 
 export const denoPlatform: Platform & { readonly Response: typeof Response } = {
-  // Files, environment and cwd through Deno's node: modules (process.env is live there too).
+  // Stat, environment and cwd through Deno's node: modules (process.env is live there too).
   ...nodePlatform,
   name: "deno",
   version: Deno.version.deno,
   execPath: Deno.execPath(),
   serve,
   spawn,
+  // Read for every REPORT's Max Memory Used (/proc/<pid>/status): Deno's own call costs ~57 µs
+  // here, node:fs's readFile through the compatibility layer ~155–240 µs.
+  readTextFile: (path) => Deno.readTextFile(path),
   // Cheapest on the node:http (trailers) servers; Deno.serve gets Deno's own (see `native`).
   Response: FastResponse,
 };
