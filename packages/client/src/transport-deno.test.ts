@@ -241,6 +241,32 @@ describe("the Deno transport", () => {
   );
 
   it(
+    "reads a 204 as bodiless on a kept-alive socket, and does not reuse an HTTP/1.0 socket without keep-alive",
+    async () => {
+      const { server, port, received } = await rawServer((_, i) => {
+        if (i === 0) return { bytes: ["HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n"] };
+        // Left open by the server: only the transport's own rule keeps it from being reused.
+        if (i === 1) return { bytes: ["HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"] };
+        return { bytes: [ok('"2"')] };
+      });
+      try {
+        const out = await runDriver(port, [
+          { method: "POST", path: "/0", body: "a" },
+          { method: "GET", path: "/1" },
+          { method: "GET", path: "/2" },
+        ]);
+        expect(out[0]).toEqual({ status: 204, headers: { "x-a": "1" }, body: "" });
+        expect(out[1]).toMatchObject({ status: 200, body: "ok" });
+        expect(out[2]).toMatchObject({ status: 200, body: '"2"' });
+        expect(received.map((r) => r.connection)).toEqual([0, 0, 1]);
+      } finally {
+        server.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
     "carries 6 MB bodies both ways, byte for byte, one after another (the kept encode buffer grows and is reused)",
     async () => {
       const big = (n: number) => `{"n":${n},"s":"${"é".repeat(3 * 1024 * 1024 - 8)}"}`;
