@@ -101,7 +101,7 @@ export function planFor(mode: "quick" | "full", sections: Section[] = [...SECTIO
           rounds: 3,
           count: 1000,
           maxMs: 1000,
-          rssCheckpoints: [10_000, 50_000, 100_000],
+          rssCheckpoints: [10_000, 50_000, 100_000, 200_000],
           rssConcurrency: 4,
         },
   };

@@ -128,6 +128,18 @@ describe("checkTargets", () => {
     expect(rss!.detail).toBe("80 MB → 90 MB; the null relay under the same load: 50 MB → 60 MB, 1.2×");
   });
 
+  it("judges 10k against 100k, and shows whether the growth goes on to the last checkpoint", () => {
+    const results = sampleResults();
+    results.growth.rss_mb_by_invokes = { "10000": 80, "50000": 84, "100000": 90, "200000": 91 };
+    results.growth.floor_rss_mb_by_invokes = { "10000": 50, "50000": 52, "100000": 60, "200000": 66 };
+    const rss = checkTargets(results).find((t) => t.id === "rss_growth");
+    expect(rss).toMatchObject({ value: 1.13, pass: false });
+    expect(rss!.target).toBe("host RSS after 100,000 invokes ≤ 1.1 × after 10,000");
+    expect(rss!.detail).toBe(
+      "80 MB → 90 MB; the null relay under the same load: 50 MB → 60 MB, 1.2×; from 100,000 to 200,000 invokes: lambkin 90 MB → 91 MB, 1.01×, the null relay 60 MB → 66 MB, 1.1×",
+    );
+  });
+
   it("says why a target could not be measured instead of guessing", () => {
     expect(byId.warm_p50_deno).toMatchObject({ value: null, pass: null });
     expect(byId.warm_p50_deno!.detail).toContain("exports neither start()");

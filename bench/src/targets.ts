@@ -113,19 +113,33 @@ export function checkTargets(r: Results): TargetCheck[] {
     .map(Number)
     .sort((a, b) => a - b);
   if (checkpoints.length > 0 || g.idle_rss_mb_1_function !== undefined) {
-    // First and last checkpoint: 10k and 100k invokes in a full run.
+    // 10k and 100k invokes in a full run (which goes on to 200k); first and last in a quick one.
     const [first, last] =
-      checkpoints.length > 1 ? [checkpoints[0], checkpoints.at(-1)] : [undefined, undefined];
+      checkpoints.includes(10_000) && checkpoints.includes(100_000)
+        ? [10_000, 100_000]
+        : checkpoints.length > 1
+          ? [checkpoints[0], checkpoints.at(-1)]
+          : [undefined, undefined];
     const from = first === undefined ? undefined : g.rss_mb_by_invokes[String(first)];
     const to = last === undefined ? undefined : g.rss_mb_by_invokes[String(last)];
     // The same load through the null relay: what the engine alone does to a process's memory.
     const floorFrom = first === undefined ? undefined : g.floor_rss_mb_by_invokes?.[String(first)];
     const floorTo = last === undefined ? undefined : g.floor_rss_mb_by_invokes?.[String(last)];
     const floorGrowth = ratio(floorTo, floorFrom);
-    const floorDetail =
+    let floorDetail =
       floorGrowth === undefined
         ? ""
         : `; the null relay under the same load: ${floorFrom} MB → ${floorTo} MB, ${sig(floorGrowth)}×`;
+    // Past the target's last checkpoint: whether the growth goes on (a leak) or has levelled off.
+    const beyond = checkpoints.at(-1);
+    if (last !== undefined && beyond !== undefined && beyond > last) {
+      const then = g.rss_mb_by_invokes[String(beyond)];
+      const floorThen = g.floor_rss_mb_by_invokes?.[String(beyond)];
+      const step = (a: number | undefined, b: number | undefined) =>
+        a === undefined || b === undefined ? "–" : `${a} MB → ${b} MB, ${sig(b / a)}×`;
+      floorDetail += `; from ${last.toLocaleString("en")} to ${beyond.toLocaleString("en")} invokes: lambkin ${step(to, then)}`;
+      if (g.floor_rss_mb_by_invokes) floorDetail += `, the null relay ${step(floorTo, floorThen)}`;
+    }
     out.push(
       check(
         "rss_growth",
