@@ -126,7 +126,7 @@ export function checkTargets(r: Results): TargetCheck[] {
     const floorFrom = first === undefined ? undefined : g.floor_rss_mb_by_invokes?.[String(first)];
     const floorTo = last === undefined ? undefined : g.floor_rss_mb_by_invokes?.[String(last)];
     const floorGrowth = ratio(floorTo, floorFrom);
-    let floorDetail =
+    let beside =
       floorGrowth === undefined
         ? ""
         : `; the null relay under the same load: ${floorFrom} MB → ${floorTo} MB, ${sig(floorGrowth)}×`;
@@ -137,8 +137,8 @@ export function checkTargets(r: Results): TargetCheck[] {
       const floorThen = g.floor_rss_mb_by_invokes?.[String(beyond)];
       const step = (a: number | undefined, b: number | undefined) =>
         a === undefined || b === undefined ? "–" : `${a} MB → ${b} MB, ${sig(b / a)}×`;
-      floorDetail += `; from ${last.toLocaleString("en")} to ${beyond.toLocaleString("en")} invokes: lambkin ${step(to, then)}`;
-      if (g.floor_rss_mb_by_invokes) floorDetail += `, the null relay ${step(floorTo, floorThen)}`;
+      beside += `; from ${last.toLocaleString("en")} to ${beyond.toLocaleString("en")} invokes: lambkin ${step(to, then)}`;
+      if (g.floor_rss_mb_by_invokes) beside += `, the null relay ${step(floorTo, floorThen)}`;
     }
     out.push(
       check(
@@ -148,7 +148,7 @@ export function checkTargets(r: Results): TargetCheck[] {
         LIMITS.rssGrowth,
         "×",
         true,
-        `${from ?? "–"} MB → ${to ?? "–"} MB${floorDetail}`,
+        `${from ?? "–"} MB → ${to ?? "–"} MB${beside}`,
       ),
     );
     out.push(

@@ -2,9 +2,9 @@
 // written, a failure reported in the trailers) without node:http and node:stream, whose loading
 // would cost a streaming function ~25 ms of cold start on Deno.
 //
-// - The post is HTTP/1.1 written by hand on a `Deno.connect` socket: a chunked body, then the
-//   trailers. (`fetch` can stream a body but cannot send trailers.) One connection per response,
-//   closed by the server after its answer.
+// - The post is HTTP/1.1 written by hand on a socket of the Deno transport's (transport-deno.ts,
+//   which also reads the answer): a chunked body, then the trailers. (`fetch` can stream a body
+//   but cannot send trailers.) One connection per response, closed by the server after its answer.
 // - The stream is a Writable look-alike: write/end/destroy/cork with backpressure, and the
 //   EventEmitter methods and 'drain'/'finish'/'error'/'close' events that handlers and
 //   node:stream's pipe(), pipeline() and finished() use (to them it is a stream without
@@ -19,13 +19,8 @@ import {
   STREAMING_HEADERS,
   trailerSafe,
 } from "./response-stream-protocol.ts";
-
-interface DenoConn {
-  write(bytes: Uint8Array): Promise<number>;
-  read(buffer: Uint8Array): Promise<number | null>;
-  close(): void;
-}
-declare const Deno: { connect(options: { hostname: string; port: number }): Promise<DenoConn> };
+import { authority } from "./transport.ts";
+import { Connection, concat } from "./transport-deno.ts";
 
 type Listener = (...args: any[]) => void;
 type WriteCallback = (error?: Error | null) => void;
@@ -129,7 +124,7 @@ export class DenoResponseStream extends Emitter {
   readonly #highWaterMark: number;
   #contentType = DEFAULT_CONTENT_TYPE;
   #defaultEncoding = "utf8";
-  #connection: Promise<DenoConn> | undefined;
+  #connection: Promise<Connection> | undefined;
   // Socket writes, one after another: the head, then each chunk, then the end of the body.
   #socketWrites: Promise<void> = Promise.resolve();
   #requestError: Error | undefined;
@@ -348,7 +343,7 @@ export class DenoResponseStream extends Emitter {
         const conn = await this.#open();
         await this.#startBytes(conn);
         // A zero-length chunk would read as the end of a chunked body; there is nothing to send.
-        if (bytes.length > 0) await writeAll(conn, chunked(bytes));
+        if (bytes.length > 0) await conn.write(chunked(bytes));
       })
       .then(
         () => {
@@ -411,35 +406,34 @@ export class DenoResponseStream extends Emitter {
           end += `${ERROR_TYPE_TRAILER}: ${trailerSafe(failure.errorType)}\r\n`;
           end += `${ERROR_BODY_TRAILER}: ${base64(encoder.encode(JSON.stringify(failure)))}\r\n`;
         }
-        await writeAll(conn, encoder.encode(`${end}\r\n`));
+        await conn.write(encoder.encode(`${end}\r\n`));
       })
       .catch((error: Error) => this.#requestFailed(error));
   }
 
-  #open(): Promise<DenoConn> {
+  #open(): Promise<Connection> {
     if (this.#requestError) return Promise.reject(this.#requestError);
     this.#connection ??= (async () => {
       const { hostname, port, path } = this.#target;
-      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       const contentType = this.#contentType;
       if (/[^\t\x20-\x7e\x80-\xff]/.test(contentType)) {
         throw Object.assign(new TypeError(`Invalid character in header content ["Content-Type"]`), {
           code: "ERR_INVALID_CHAR",
         });
       }
-      const conn = await Deno.connect({ hostname, port });
+      const conn = await Connection.open(hostname, port);
       void this.#readAnswer(conn);
-      const headers = { Host: `${host}:${port}`, ...STREAMING_HEADERS, "Content-Type": contentType };
+      const headers = { Host: authority(hostname, port), ...STREAMING_HEADERS, "Content-Type": contentType };
       let head = `POST ${path} HTTP/1.1\r\n`;
       for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
       // The server closes the connection after its answer: the end of the answer is plain to see.
-      await writeAll(conn, encoder.encode(`${head}Connection: close\r\n\r\n`));
+      await conn.write(encoder.encode(`${head}Connection: close\r\n\r\n`));
       return conn;
     })();
     return this.#connection;
   }
 
-  async #startBytes(conn: DenoConn): Promise<void> {
+  async #startBytes(conn: Connection): Promise<void> {
     if (this.#bytesStarted) return;
     this.#bytesStarted = true;
     const hook = this._onBeforeFirstWrite;
@@ -449,40 +443,26 @@ export class DenoResponseStream extends Emitter {
       const bytes = toBytes(chunk, "utf8");
       if (bytes.length > 0) prelude.push(chunked(bytes));
     });
-    for (const bytes of prelude) await writeAll(conn, bytes);
+    for (const bytes of prelude) await conn.write(bytes);
   }
 
   /** Reads the Runtime API's answer to the post: 5xx means it is broken, anything else is fine. */
-  async #readAnswer(conn: DenoConn): Promise<void> {
-    const received: Uint8Array[] = [];
-    const buffer = new Uint8Array(16 * 1024);
+  async #readAnswer(conn: Connection): Promise<void> {
     try {
-      for (;;) {
-        const n = await conn.read(buffer);
-        if (n !== null) received.push(buffer.slice(0, n));
-        const answer = parseAnswer(concat(received), n === null);
-        if (answer) {
-          if (answer.status >= 500) {
-            this.#answer.reject(
-              new RuntimeApiError(
-                `the Runtime API answered ${answer.status} to the streamed response: ${answer.body}`,
-              ),
-            );
-          } else {
-            this.#answer.resolve();
-          }
-          break;
-        }
-        if (n === null) throw new Error("socket hang up");
+      const answer = await conn.readAnswer();
+      if (answer.status >= 500) {
+        this.#answer.reject(
+          new RuntimeApiError(
+            `the Runtime API answered ${answer.status} to the streamed response: ${answer.body}`,
+          ),
+        );
+      } else {
+        this.#answer.resolve();
       }
     } catch (error) {
       this.#requestFailed(error as Error);
     } finally {
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
+      conn.close();
     }
   }
 
@@ -498,24 +478,9 @@ function streamError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-async function writeAll(conn: DenoConn, bytes: Uint8Array): Promise<void> {
-  while (bytes.length > 0) bytes = bytes.subarray(await conn.write(bytes));
-}
-
 /** One chunk of a chunked body: size in hex, the bytes, CRLF. */
 function chunked(bytes: Uint8Array): Uint8Array {
   return concat([encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 /**
@@ -540,63 +505,4 @@ function base64(bytes: Uint8Array): string {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
   return btoa(binary);
-}
-
-/**
- * The HTTP/1.1 answer in `bytes`, once complete: status and body text (Content-Length, chunked, or
- * up to the end of the connection). Interim 1xx answers are skipped.
- */
-function parseAnswer(bytes: Uint8Array, ended: boolean): { status: number; body: string } | undefined {
-  const text = new TextDecoder("latin1").decode(bytes);
-  let start = 0;
-  for (;;) {
-    const headEnd = text.indexOf("\r\n\r\n", start);
-    if (headEnd < 0) return undefined;
-    const lines = text.slice(start, headEnd).split("\r\n");
-    const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(lines[0] ?? "")?.[1] ?? Number.NaN);
-    if (Number.isNaN(status)) throw new Error(`not an HTTP answer: ${JSON.stringify(lines[0])}`);
-    const bodyStart = headEnd + 4;
-    if (status >= 100 && status < 200) {
-      start = bodyStart;
-      continue;
-    }
-    const header = (name: string) =>
-      lines
-        .slice(1)
-        .find((line) => line.slice(0, line.indexOf(":")).trim().toLowerCase() === name)
-        ?.slice(name.length + 1)
-        .trim();
-    const body = bytes.subarray(bodyStart);
-    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-    const length = header("content-length");
-    if (length !== undefined) {
-      return body.length >= Number(length)
-        ? { status, body: decode(body.subarray(0, Number(length))) }
-        : undefined;
-    }
-    if (/chunked/i.test(header("transfer-encoding") ?? "")) {
-      const decoded = dechunk(body);
-      return decoded ? { status, body: decode(decoded) } : undefined;
-    }
-    return ended ? { status, body: decode(body) } : undefined;
-  }
-}
-
-/** The body of a complete chunked encoding, or undefined while incomplete. */
-function dechunk(bytes: Uint8Array): Uint8Array | undefined {
-  const text = new TextDecoder("latin1").decode(bytes);
-  const parts: Uint8Array[] = [];
-  let pos = 0;
-  for (;;) {
-    const lineEnd = text.indexOf("\r\n", pos);
-    if (lineEnd < 0) return undefined;
-    const size = Number.parseInt(text.slice(pos, lineEnd), 16);
-    if (Number.isNaN(size)) throw new Error("bad chunk size in the answer");
-    // The last chunk, then trailer lines (if any) up to an empty line.
-    if (size === 0) return text.includes("\r\n\r\n", lineEnd) ? concat(parts) : undefined;
-    const dataStart = lineEnd + 2;
-    if (bytes.length < dataStart + size + 2) return undefined;
-    parts.push(bytes.subarray(dataStart, dataStart + size));
-    pos = dataStart + size + 2;
-  }
 }

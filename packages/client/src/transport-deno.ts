@@ -4,9 +4,9 @@
 // the time this does. The exchanges are the simplest HTTP there is: one request at a time on a
 // socket, an answer with a Content-Length (lambkin's, AWS's), a chunked body, or one that runs to
 // the end of the connection.
-import type { ApiResponse, Transport } from "./transport.ts";
+import { type ApiResponse, authority, type Transport } from "./transport.ts";
 
-interface DenoConn {
+export interface DenoConn {
   write(bytes: Uint8Array): Promise<number>;
   read(buffer: Uint8Array): Promise<number | null>;
   close(): void;
@@ -52,8 +52,11 @@ class Bytes {
   }
 }
 
-/** One socket and whatever it has sent beyond the last answer read. */
-class Connection {
+/**
+ * One socket and whatever it has sent beyond the last answer read. The streamed response
+ * (response-stream-deno.ts) posts on one of these too.
+ */
+export class Connection {
   readonly #conn: DenoConn;
   readonly #received = new Bytes();
   readonly #scratch = new Uint8Array(READ_SIZE);
@@ -62,6 +65,10 @@ class Connection {
 
   constructor(conn: DenoConn) {
     this.#conn = conn;
+  }
+
+  static async open(hostname: string, port: number): Promise<Connection> {
+    return new Connection(await Deno.connect({ hostname, port }));
   }
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -168,7 +175,7 @@ class Connection {
       if (size === 0) {
         // Trailer lines, if any, up to an empty line.
         while ((await this.#readLine()) !== "");
-        return join(chunks);
+        return concat(chunks);
       }
       chunks.push(await this.#readExactly(size));
       if ((await this.#readLine()) !== "") throw new Error("bad chunk end in the Runtime API's answer");
@@ -190,13 +197,13 @@ class Connection {
   }
 }
 
-function join(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+export function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
   let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
   }
   return out;
 }
@@ -229,15 +236,15 @@ class BodyEncoder {
     return buffer.subarray(0, written);
   }
 
-  /** Hands back the bytes of a body once written, for the next large one. */
+  /** Hands back the bytes of a body once written: the larger array is kept for the next one. */
   release(bytes: Uint8Array): void {
-    if (bytes.buffer.byteLength > READ_SIZE && !(this.#kept && this.#kept.length >= bytes.buffer.byteLength))
+    if (bytes.length > READ_SIZE && bytes.buffer.byteLength > (this.#kept?.length ?? 0))
       this.#kept = new Uint8Array(bytes.buffer);
   }
 }
 
 export function createDenoTransport(hostname: string, port: number): Transport {
-  const host = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  const host = authority(hostname, port);
   /** Sockets waiting for their next request; the loop needs one, a crash report a second. */
   const idle: Connection[] = [];
   const bodies = new BodyEncoder();
@@ -281,7 +288,7 @@ export function createDenoTransport(hostname: string, port: number): Transport {
         if (!(error instanceof HangUp && error.beforeAnyByte) && !isBrokenPipe(error)) throw error;
       }
     }
-    const conn = new Connection(await Deno.connect({ hostname, port }));
+    const conn = await Connection.open(hostname, port);
     try {
       return await exchange(conn, request);
     } catch (error) {
@@ -294,11 +301,7 @@ export function createDenoTransport(hostname: string, port: number): Transport {
 /** Head and body in one write when small (one packet), in two when large (no 6 MB copy). */
 function framed(head: Uint8Array, body: Uint8Array | undefined): Uint8Array[] {
   if (body === undefined || body.length === 0) return [head];
-  if (body.length > READ_SIZE) return [head, body];
-  const out = new Uint8Array(head.length + body.length);
-  out.set(head);
-  out.set(body, head.length);
-  return [out];
+  return body.length > READ_SIZE ? [head, body] : [concat([head, body])];
 }
 
 function isBrokenPipe(error: unknown): boolean {

@@ -1,10 +1,10 @@
 // Runtime API requests on Bun: its native fetch, which keeps connections alive and involves no
 // Node-compatibility layer. (Measured here against a node:http server, Bun's node:http client was
 // no slower, even faster in a microbenchmark; the README has the numbers.)
-import type { ApiResponse, Transport } from "./transport.ts";
+import { type ApiResponse, authority, type Transport } from "./transport.ts";
 
 export function createFetchTransport(hostname: string, port: number): Transport {
-  const origin = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  const origin = `http://${authority(hostname, port)}`;
   // Bun opens the connection (and starts its HTTP thread) now, while the handler loads, rather
   // than when `next` is first called: ~1 ms off every cold start.
   (fetch as { preconnect?: (url: string) => void }).preconnect?.(origin);

@@ -31,6 +31,11 @@ export function parseRuntimeApi(value: string): { hostname: string; port: number
   return { hostname: host.startsWith("[") ? host.slice(1, -1) : host, port: Number(match[2]) };
 }
 
+/** `host:port` as a URL or Host header writes it: an IPv6 host in brackets. */
+export function authority(hostname: string, port: number): string {
+  return `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+}
+
 /** The peer is gone (lambkin stopped): the runtime should exit rather than retry forever. */
 export function isConnectionRefused(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
