@@ -64,7 +64,7 @@ afterAll(async () => {
 describe("async invocations", () => {
   it("retry a failing event twice, with the same request id", async () => {
     const file = counterFile();
-    const out = await lk.invoke("retried", { appendTo: file, then: "error" }, { invocationType: "Event" });
+    const out = await lk.invoke("retried", { appendTo: file, outcome: "error" }, { invocationType: "Event" });
     expect(out.statusCode).toBe(202);
     expect(await waitFor(() => lines(file).length >= 3)).toBe(true);
     // No fourth attempt comes after the retries are spent.
@@ -76,7 +76,7 @@ describe("async invocations", () => {
 
   it("honour maximumRetryAttempts", async () => {
     const file = counterFile();
-    await lk.invoke("retried-once", { appendTo: file, then: "error" }, { invocationType: "Event" });
+    await lk.invoke("retried-once", { appendTo: file, outcome: "error" }, { invocationType: "Event" });
     expect(await waitFor(() => lines(file).length >= 2)).toBe(true);
     await new Promise((r) => setTimeout(r, 800));
     expect(lines(file)).toHaveLength(2);
@@ -84,7 +84,7 @@ describe("async invocations", () => {
 
   it("do not retry a success", async () => {
     const file = counterFile();
-    await lk.invoke("retried", { appendTo: file, then: "ok" }, { invocationType: "Event" });
+    await lk.invoke("retried", { appendTo: file, outcome: "ok" }, { invocationType: "Event" });
     expect(await waitFor(() => lines(file).length >= 1)).toBe(true);
     await new Promise((r) => setTimeout(r, 800));
     expect(lines(file)).toHaveLength(1);
@@ -113,7 +113,7 @@ describe("retried SDK calls", () => {
     const post = () =>
       fetch(`${lk.url}/2015-03-31/functions/slow/invocations`, {
         method: "POST",
-        body: JSON.stringify({ appendTo: file, then: "sleep", ms: 700 }),
+        body: JSON.stringify({ appendTo: file, outcome: "sleep", ms: 700 }),
         headers: { "amz-sdk-invocation-id": callId, "amz-sdk-request": "attempt=1; max=5" },
       });
     const first = post();
@@ -128,7 +128,7 @@ describe("retried SDK calls", () => {
     // A new call (another id) runs again.
     const other = await fetch(`${lk.url}/2015-03-31/functions/slow/invocations`, {
       method: "POST",
-      body: JSON.stringify({ appendTo: file, then: "ok" }),
+      body: JSON.stringify({ appendTo: file, outcome: "ok" }),
       headers: { "amz-sdk-invocation-id": randomUUID() },
     });
     expect(other.status).toBe(200);
@@ -138,7 +138,7 @@ describe("retried SDK calls", () => {
   it("a retry after its caller hung up gets the result of the run it missed", async () => {
     const file = counterFile();
     const callId = randomUUID();
-    const body = JSON.stringify({ appendTo: file, then: "sleep", ms: 300 });
+    const body = JSON.stringify({ appendTo: file, outcome: "sleep", ms: 300 });
     const headers = { "amz-sdk-invocation-id": callId };
     const url = `${lk.url}/2015-03-31/functions/slow/invocations`;
     const hangUp = new AbortController();
@@ -160,7 +160,7 @@ describe("retried SDK calls", () => {
     const send = () =>
       fetch(`${lk.url}/2015-03-31/functions/slow/invocations`, {
         method: "POST",
-        body: JSON.stringify({ appendTo: file, then: "ok" }),
+        body: JSON.stringify({ appendTo: file, outcome: "ok" }),
         headers: { "amz-sdk-invocation-id": callId },
       });
     const a = await send();

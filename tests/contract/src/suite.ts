@@ -636,7 +636,13 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       // Cut: the client never sees a clean end. Where the engine had not flushed the headers yet
       // (Bun.serve holds them back for a short body), the request itself fails.
       const failed = await get("/behave/stream-fail").then(
-        async (res) => ({ status: res.status, body: await res.text().then(() => "complete", () => "cut") }),
+        async (res) => ({
+          status: res.status,
+          body: await res.text().then(
+            () => "complete",
+            () => "cut",
+          ),
+        }),
         () => ({ status: 0, body: "cut" }),
       );
       expect(failed.body).toBe("cut");
