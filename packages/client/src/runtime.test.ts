@@ -411,6 +411,34 @@ describe.each(ENGINES)("runtime on %s", (engine) => {
     );
 
     it(
+      "TypeScript modules as .mts and .cts",
+      async () => {
+        await withRuntime(engine, TS, "module.handler", async (api) => {
+          expect(json(await api.invoke({ n: 1 }))).toEqual({ ext: "mts", n: 1 });
+        });
+        await withRuntime(engine, TS, "common.handler", async (api) => {
+          expect(json(await api.invoke({ n: 2 }))).toEqual({ ext: "cts", n: 2 });
+        });
+      },
+      TIMEOUT,
+    );
+
+    it(
+      "a TypeScript handler's stack trace names the .ts file and the line of the throw",
+      async () => {
+        await withRuntime(engine, TS, "throws.handler", async (api) => {
+          const post = await api.invoke({ id: "a1" });
+          expect(post.kind).toBe("error");
+          const body = json(post);
+          expect(body.errorMessage).toBe("bad order: empty");
+          // Line 18 is the `throw` in throws.ts; the JavaScript a loader makes of it has other lines.
+          expect(body.stackTrace[1]).toMatch(/throws\.ts:18:\d+\)?$/);
+        });
+      },
+      TIMEOUT,
+    );
+
+    it(
       "a .js handler importing .ts modules (LAMBKIN_TSX=1 registers tsx on Node)",
       async () => {
         await withRuntime(
