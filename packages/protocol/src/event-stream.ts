@@ -469,7 +469,12 @@ function decodeHeaders(bytes: Uint8Array): Record<string, EventStreamHeaderValue
           `event-stream header "${name}" has unknown value type ${type}; allowed: 0–9`,
         );
     }
-    headers[name] = value;
+    // A header may be named `__proto__`, which plain assignment would turn into a prototype change.
+    if (name === "__proto__") {
+      Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      headers[name] = value;
+    }
   }
   return headers;
 }

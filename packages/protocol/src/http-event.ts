@@ -130,7 +130,9 @@ export function toHttpEvent(request: Request, opts: ToHttpEventOptions): HttpEve
     rawQueryString = url.slice(query + 1, hash < 0 ? undefined : hash);
   }
 
-  const headers: Record<string, string> = {};
+  // Header names and query keys come from the client and may be `__proto__` or `constructor`:
+  // objects without a prototype keep them as plain entries.
+  const headers: Record<string, string> = Object.create(null);
   // Each Cookie header line is split on its own: joined with `,` they could not be told apart.
   const cookies: string[] = [];
   const addCookies = (line: string) => {
@@ -160,7 +162,7 @@ export function toHttpEvent(request: Request, opts: ToHttpEventOptions): HttpEve
 
   let queryStringParameters: Record<string, string> | undefined;
   if (rawQueryString !== "") {
-    queryStringParameters = {};
+    queryStringParameters = Object.create(null) as Record<string, string>;
     for (const [key, value] of new URLSearchParams(rawQueryString)) {
       const prior = queryStringParameters[key];
       queryStringParameters[key] = prior === undefined ? value : `${prior},${value}`;
