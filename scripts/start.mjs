@@ -26,6 +26,10 @@ function run(program, argv) {
   });
 }
 
+// The AWS CLI's major version decides the `aws lambda invoke` line printed below (v1 has no
+// --cli-binary-format; v2 needs it for a JSON --payload). Asked while the build runs.
+const awsCli = awsCliVersion();
+
 // Only what serving needs: the CLI with its dependencies, and the runtime client the samples run
 // on (turbo skips what is cached). Other workspaces (benchmarks, tests) do not block a start.
 console.log(dim("npm start: building lambkin and @lambkin/client (cached packages are skipped)…"));
@@ -52,26 +56,67 @@ const EXAMPLES = {
   streaming: '{"steps":3}',
 };
 
-function functionNames() {
+function readConfig() {
   try {
-    return Object.keys(JSON.parse(readFileSync(join(root, "lambkin.config.json"), "utf8")).functions ?? {});
+    return JSON.parse(readFileSync(join(root, "lambkin.config.json"), "utf8"));
   } catch {
-    return [];
+    return {};
   }
 }
 
-function howToCall(invokeUrl, functionUrl) {
-  const names = functionNames();
+/** Resolves with the installed AWS CLI's version ("1.45.11", "2.27.0"), or undefined without one. */
+function awsCliVersion() {
+  return new Promise((resolve) => {
+    let out = "";
+    const child = spawn("aws", ["--version"], { stdio: ["ignore", "pipe", "pipe"] });
+    // v1 printed its version on stderr in older releases, on stdout in newer ones.
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    child.once("error", () => resolve(undefined));
+    child.once("close", () => resolve(/aws-cli\/(\d+\.\d+\.\d+)/.exec(out)?.[1]));
+  });
+}
+
+/**
+ * `aws lambda invoke` as it works on the installed CLI, labelled; both when none is installed.
+ * Any credentials do (lambkin does not check them) but the CLI refuses to sign without some, and
+ * AWS CLI v1 reads no AWS_REGION, hence --region.
+ */
+function awsInvokeLines(version, invokeUrl, name, payload, region) {
+  const line = (v2) =>
+    `  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws lambda invoke --region ${region} --endpoint-url ${invokeUrl} --function-name ${name}${v2 ? " --cli-binary-format raw-in-base64-out" : ""} --payload '${payload}' out.json`;
+  const major = version?.split(".")[0];
+  if (major === "1") return [`${line(false)}   ${dim(`# AWS CLI v1 (${version} installed)`)}`];
+  if (major !== undefined)
+    return [`${line(true)}   ${dim(`# AWS CLI v${version.split(".")[0]} (${version} installed)`)}`];
+  return [
+    `${line(true)}   ${dim("# AWS CLI v2 (no aws on PATH)")}`,
+    `${line(false)}   ${dim("# AWS CLI v1")}`,
+  ];
+}
+
+function howToCall(invokeUrl, functionUrl, awsVersion) {
+  const config = readConfig();
+  const names = Object.keys(config.functions ?? {});
   const first = names.includes("hello-node") ? "hello-node" : (names[0] ?? "hello-node");
+  const payload = EXAMPLES[first] ?? "{}";
+  // `lambkin invoke` finds lambkin on the config's port by itself; on another port
+  // (`npm start -- --port 0`) the printed line says where.
+  const configUrl = `http://${config.host ?? "127.0.0.1"}:${config.port ?? 3001}`;
+  const endpoint = invokeUrl === configUrl ? "" : ` --endpoint ${invokeUrl}`;
   const lines = ["", bold("Call the functions:")];
   for (const name of names) {
-    lines.push(`  npx lambkin invoke ${name} --payload '${EXAMPLES[name] ?? "{}"}'`);
+    lines.push(`  npx lambkin invoke ${name} --payload '${EXAMPLES[name] ?? "{}"}'${endpoint}`);
   }
   lines.push(
     "",
-    bold("Invoke API (what the AWS SDK and CLI speak):"),
-    `  curl ${invokeUrl}/2015-03-31/functions/${first}/invocations -d '${EXAMPLES[first] ?? "{}"}'`,
-    `  aws lambda invoke --endpoint-url ${invokeUrl} --function-name ${first} --cli-binary-format raw-in-base64-out --payload '{}' out.json`,
+    bold("Invoke API (what the AWS SDK and CLI speak; any credentials do):"),
+    `  curl ${invokeUrl}/2015-03-31/functions/${first}/invocations -d '${payload}'`,
+    ...awsInvokeLines(awsVersion, invokeUrl, first, payload, config.region ?? "us-east-1"),
     "",
     bold("Function URLs (plain HTTP, the first path segment names the function):"),
   );
@@ -117,7 +162,7 @@ lambkin.stdout.on("data", (chunk) => {
   if (match) {
     ready = true;
     pending = "";
-    process.stdout.write(`${howToCall(match[1], match[2])}\n`);
+    awsCli.then((version) => process.stdout.write(`${howToCall(match[1], match[2], version)}\n`));
   }
 });
 

@@ -28,14 +28,18 @@ export function endpointOf(
   return url;
 }
 
-/** `fetch`, with a connection failure turned into a hint that lambkin is not running there. */
-export async function request(url: URL, init: RequestInit): Promise<Response> {
+/**
+ * `fetch`, with a connection failure turned into a hint that lambkin is not running there;
+ * `source` says where the endpoint came from (a config's port, `--endpoint`, …).
+ */
+export async function request(url: URL, init: RequestInit, source?: string): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (error) {
     const e = error as Error & { cause?: { code?: string; message?: string } };
     const reason = e.cause?.code ?? e.cause?.message ?? e.message;
-    throw new CliError(`nothing answered at ${url.origin} (${reason}): is \`lambkin start\` running?`);
+    const from = source ? `; endpoint from ${source}` : "";
+    throw new CliError(`nothing answered at ${url.origin} (${reason}${from}): is \`lambkin start\` running?`);
   }
 }
 

@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { type ParsedArgs, UsageError } from "./args.ts";
-import { apiError, endpointOf, request } from "./invoke-api-client.ts";
+import { type EndpointFlags, findEndpoint } from "./find-endpoint.ts";
+import { apiError, request } from "./invoke-api-client.ts";
 import type { Output } from "./output.ts";
 
 const decoder = new TextDecoder();
@@ -14,7 +15,7 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
   const [name, ...extra] = positionals;
   if (name === undefined) throw new UsageError("missing the function name", "invoke");
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, "invoke");
-  const endpoint = endpointOf(values.endpoint as string | undefined, process.env, "invoke");
+  const { url: endpoint, source } = await findEndpoint(values as EndpointFlags, process.env, "invoke");
   const payload = await payloadOf(values.payload as string | undefined);
   const invocationType = (values["invocation-type"] as string | undefined) ?? "RequestResponse";
 
@@ -27,7 +28,7 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
     `${endpoint.pathname.replace(/\/$/, "")}/${INVOKE_API_VERSION}/functions/${encodeURIComponent(name)}/invocations`,
     endpoint,
   );
-  const response = await request(url, { method: "POST", headers, body: payload });
+  const response = await request(url, { method: "POST", headers, body: payload }, source);
   if (response.status >= 300) throw await apiError(response);
 
   const log = response.headers.get("x-amz-log-result");

@@ -27,12 +27,14 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     ...common,
     payload: { type: "string" },
     endpoint: { type: "string" },
+    config: { type: "string", short: "c" },
     "invocation-type": { type: "string", choices: ["RequestResponse", "Event", "DryRun"] },
     tail: { type: "boolean" },
   },
   list: {
     ...common,
     endpoint: { type: "string" },
+    config: { type: "string", short: "c" },
   },
 };
 
@@ -41,12 +43,15 @@ export const USAGE: Record<CommandName | "top", string> = {
   start:
     "usage: lambkin start [--config FILE] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno]",
   invoke:
-    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload -] [--endpoint URL] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
-  list: "usage: lambkin list [--endpoint URL]",
+    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload -] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
+  list: "usage: lambkin list [--endpoint URL | --config FILE]",
 };
 
-const ENDPOINT_HELP =
-  "  --endpoint URL       the Invoke API of a running lambkin (default: $LAMBKIN_ENDPOINT or http://127.0.0.1:3001)";
+// Aligned with the other options' descriptions (column 27).
+const ENDPOINT_HELP = `      --endpoint URL       the Invoke API of a running lambkin
+  -c, --config FILE        or the one serving this config: its host and port
+                           (default: $LAMBKIN_ENDPOINT, else ./lambkin.config.json's port, else
+                           http://127.0.0.1:3001)`;
 
 export const HELP: Record<CommandName | "top", string> = {
   top: `lambkin — AWS Lambda on your own machine
