@@ -48,6 +48,7 @@ if (built !== 0) {
 // Example payloads for the samples; any other function gets {}.
 const EXAMPLES = {
   "hello-node": '{"name":"you"}',
+  "hello-ts": '{"lines":[{"item":"tea","price":3,"quantity":2}]}',
   "hello-bun": '{"name":"you"}',
   "hello-deno": '{"name":"you","lang":"fr"}',
   "hello-bash": '{"name":"you"}',

@@ -129,7 +129,7 @@ it("npm start serves every sample, every line it and the README print works, and
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await expect.poll(() => stdout, { timeout: 240_000, interval: 200 }).toContain("Logs follow.");
 
-  const ready = /lambkin ready \(node [^)]+\) — Invoke API (\S+) · Function URLs (\S+) · 6 functions/.exec(
+  const ready = /lambkin ready \(node [^)]+\) — Invoke API (\S+) · Function URLs (\S+) · 7 functions/.exec(
     stdout,
   );
   expect(ready, stdout + stderr).not.toBeNull();
@@ -140,6 +140,7 @@ it("npm start serves every sample, every line it and the README print works, and
   const invokeLines = lines.filter((l) => l.startsWith("npx lambkin invoke "));
   expect(invokeLines.map((l) => l.split(" ")[3])).toEqual([
     "hello-node",
+    "hello-ts",
     "hello-bun",
     "hello-deno",
     "hello-bash",
@@ -167,6 +168,7 @@ it("npm start serves every sample, every line it and the README print works, and
   }
   const result = (start: string) => [...results.entries()].find(([l]) => l.startsWith(start))![1].stdout;
   expect(JSON.parse(result("npx lambkin invoke hello-node "))).toMatchObject({ message: "Hello, you!" });
+  expect(JSON.parse(result("npx lambkin invoke hello-ts "))).toMatchObject({ items: 1, total: 6 });
   expect(JSON.parse(result("npx lambkin invoke hello-bun "))).toMatchObject({
     message: "Hello from Bun, you!",
   });
