@@ -2,11 +2,22 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, resolveConfig, resolvePath } from "./config.ts";
 import type { FileInfo, Platform } from "./platform.ts";
 
-// A unit test of config validation alone: the only platform member it touches is `stat`.
+// A unit test of config validation alone: the platform members it touches are `stat` and
+// `readTextFile` (for env files).
 const dirs = new Set(["/project/fn", "/project/other"]);
+const files = new Map([
+  ["/project/.env", "# shared\nSTAGE=local\nDB_URL='postgres://localhost/db'\nOVER=file\n"],
+  ["/project/fn/.env", 'SECRET="s3 cr#t"\nexport ONLY_FN=1\nOVER=fn-file\n'],
+  ["/project/bad.env", "AWS_REGION=eu-west-1\n"],
+]);
 const platform = {
   stat: async (path: string): Promise<FileInfo | undefined> =>
     dirs.has(path) ? { isFile: false, isDirectory: true, mode: 0o755 } : undefined,
+  readTextFile: async (path: string): Promise<string> => {
+    const text = files.get(path);
+    if (text === undefined) throw new Error(`ENOENT: ${path}`);
+    return text;
+  },
 } as unknown as Platform;
 
 const resolve = (config: unknown) => resolveConfig(config, "/project", platform);
@@ -69,6 +80,16 @@ describe("resolveConfig", () => {
       { functions: { "bad name": { runtime: "provided", codeDir: "fn" } } },
       "functions.bad name: a function name must be 1–64 letters",
     ],
+    [
+      { environment: { LAMBDA_TASK_ROOT: "/x" }, ...fn() },
+      "environment.LAMBDA_TASK_ROOT is reserved by Lambda and cannot be set",
+    ],
+    [fn({ envFile: "missing.env" }), "functions.hello.envFile: cannot read a file at /project/missing.env"],
+    [
+      { envFile: "bad.env", ...fn() },
+      "AWS_REGION in envFile /project/bad.env is reserved by Lambda and cannot be set",
+    ],
+    [{ envFile: 3, ...fn() }, "envFile must be the path of a dotenv file, got 3"],
     [{ port: 70000, functions: {} }, "port must be a whole number 0–65535, got 70000"],
     [{ functions: [] }, "functions must be an object of function name → settings"],
   ])("rejects %j", async (config, message) => {
@@ -86,6 +107,35 @@ describe("resolveConfig", () => {
       command: ["./run", "--fast"],
       codeDir: "/project/other",
     });
+  });
+});
+
+describe("environment variables", () => {
+  it("layers the top-level envFile, top-level environment, the function's envFile, its environment", async () => {
+    const config = await resolve({
+      envFile: ".env",
+      environment: { SHARED: "top", OVER: "top" },
+      functions: {
+        a: { runtime: "node", codeDir: "fn", handler: "index.handler", envFile: "fn/.env" },
+        b: { runtime: "node", codeDir: "fn", handler: "index.handler", environment: { OVER: "b" } },
+      },
+    });
+    expect(config.functions.get("a")?.environment).toEqual({
+      STAGE: "local",
+      DB_URL: "postgres://localhost/db",
+      SHARED: "top",
+      SECRET: "s3 cr#t",
+      ONLY_FN: "1",
+      OVER: "fn-file",
+    });
+    expect(config.functions.get("a")?.envFiles).toEqual(["/project/.env", "/project/fn/.env"]);
+    expect(config.functions.get("b")?.environment).toEqual({
+      STAGE: "local",
+      DB_URL: "postgres://localhost/db",
+      SHARED: "top",
+      OVER: "b",
+    });
+    expect(config.functions.get("b")?.envFiles).toEqual(["/project/.env"]);
   });
 });
 

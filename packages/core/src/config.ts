@@ -15,6 +15,7 @@ import {
   MIN_TIMEOUT_S,
   parseHandler,
 } from "@lambkin/protocol";
+import { parse as parseDotenv } from "dotenv";
 import type { Platform } from "./platform.ts";
 
 export type RuntimeName = "node" | "bun" | "deno" | "provided";
@@ -37,8 +38,10 @@ export interface FunctionConfig {
   concurrency?: number;
   /** Invocations that may wait for an environment; past that a caller gets 429. Default 100; 0 throttles at once, as Lambda does. */
   queueSize?: number;
-  /** Variables the function sees, besides Lambda's own (which it may not override). */
+  /** Variables the function sees, besides Lambda's own (which it may not override); over the top-level ones. */
   environment?: Record<string, string>;
+  /** A dotenv file of variables (relative to the config file), under this function's `environment`. */
+  envFile?: string;
   /** `AWS_LAMBDA_LOG_FORMAT` and the form of platform lines. Default `Text`. */
   logFormat?: "Text" | "JSON";
   /** `AWS_LAMBDA_LOG_LEVEL` (applies with the JSON format, as on Lambda). */
@@ -63,6 +66,10 @@ export interface LambkinConfig {
   idleTimeout?: number;
   /** Seconds before the first and second retry of a failed async invoke. Default [60, 120], as Lambda. */
   asyncRetryDelays?: number[];
+  /** Variables every function sees (like SAM's Globals); a function's own `environment` wins. */
+  environment?: Record<string, string>;
+  /** A dotenv file of variables for every function, under the top-level `environment`. */
+  envFile?: string;
   functions: Record<string, FunctionConfig>;
 }
 
@@ -77,7 +84,10 @@ export interface ResolvedFunction {
   memorySize: number;
   concurrency: number;
   queueSize: number;
+  /** Top-level envFile, top-level environment, the function's envFile, its environment: later wins. */
   environment: Record<string, string>;
+  /** The env files its environment was read from (absolute), so a watcher can reload on their change. */
+  envFiles: string[];
   logFormat: "Text" | "JSON";
   logLevel: string | undefined;
   description: string;
@@ -131,6 +141,8 @@ const TOP_KEYS = new Set([
   "accountId",
   "idleTimeout",
   "asyncRetryDelays",
+  "environment",
+  "envFile",
   "functions",
 ]);
 const FUNCTION_KEYS = new Set([
@@ -143,6 +155,7 @@ const FUNCTION_KEYS = new Set([
   "concurrency",
   "queueSize",
   "environment",
+  "envFile",
   "logFormat",
   "logLevel",
   "description",
@@ -212,9 +225,10 @@ export async function resolveConfig(
       `functions must be an object of function name → settings, got ${show(input.functions)}`,
     );
   }
+  const shared = await resolveVariables("", input, baseDir, platform);
   const functions = new Map<string, ResolvedFunction>();
   for (const [name, fn] of Object.entries(input.functions)) {
-    functions.set(name, await resolveFunction(name, fn, baseDir, platform));
+    functions.set(name, await resolveFunction(name, fn, baseDir, platform, shared));
   }
   return {
     port,
@@ -233,6 +247,7 @@ async function resolveFunction(
   fn: unknown,
   baseDir: string,
   platform: Platform,
+  shared: Variables,
 ): Promise<ResolvedFunction> {
   const at = `functions.${name}`;
   if (!isValidFunctionName(name)) {
@@ -288,20 +303,7 @@ async function resolveFunction(
     }
     command = fn.command as string[];
   }
-  const environment: Record<string, string> = {};
-  if (fn.environment !== undefined) {
-    if (!isObject(fn.environment))
-      throw new ConfigError(`${at}.environment must be an object of strings, got ${show(fn.environment)}`);
-    for (const [key, value] of Object.entries(fn.environment)) {
-      if (!/^[a-zA-Z]\w*$/.test(key))
-        throw new ConfigError(`${at}.environment: "${key}" is not a valid variable name`);
-      if (RESERVED_VARIABLES.has(key))
-        throw new ConfigError(`${at}.environment.${key} is reserved by Lambda and cannot be set`);
-      if (typeof value !== "string")
-        throw new ConfigError(`${at}.environment.${key} must be a string, got ${show(value)}`);
-      environment[key] = value;
-    }
-  }
+  const own = await resolveVariables(`${at}.`, fn, baseDir, platform);
   const logFormat = fn.logFormat ?? "Text";
   if (logFormat !== "Text" && logFormat !== "JSON")
     throw new ConfigError(`${at}.logFormat must be "Text" or "JSON", got ${show(logFormat)}`);
@@ -327,7 +329,8 @@ async function resolveFunction(
         : integer(`${at}.memorySize`, fn.memorySize, MIN_MEMORY_MB, MAX_MEMORY_MB, " MB"),
     concurrency: fn.concurrency === undefined ? 10 : integer(`${at}.concurrency`, fn.concurrency, 1, 1000),
     queueSize: fn.queueSize === undefined ? 100 : integer(`${at}.queueSize`, fn.queueSize, 0, 100_000),
-    environment,
+    environment: { ...shared.environment, ...own.environment },
+    envFiles: [...shared.envFiles, ...own.envFiles],
     logFormat,
     logLevel: fn.logLevel as string | undefined,
     description: (fn.description as string | undefined) ?? "",
@@ -340,4 +343,53 @@ async function resolveFunction(
         ? 21_600
         : integer(`${at}.maximumEventAgeInSeconds`, fn.maximumEventAgeInSeconds, 60, 21_600, " seconds"),
   };
+}
+
+interface Variables {
+  environment: Record<string, string>;
+  envFiles: string[];
+}
+
+/**
+ * The variables one level of the config sets (the top level, `at` = "", or a function): its
+ * `envFile` read as dotenv, then its `environment` over it — the order docker compose uses.
+ */
+async function resolveVariables(
+  at: string,
+  level: Record<string, unknown>,
+  baseDir: string,
+  platform: Platform,
+): Promise<Variables> {
+  const environment: Record<string, string> = {};
+  const envFiles: string[] = [];
+  // `where` names the source ("functions.hello.environment"); `name` a variable in it.
+  const check = (where: string, name: (key: string) => string, key: string, value: unknown) => {
+    if (!/^[a-zA-Z]\w*$/.test(key)) throw new ConfigError(`${where}: "${key}" is not a valid variable name`);
+    if (RESERVED_VARIABLES.has(key))
+      throw new ConfigError(`${name(key)} is reserved by Lambda and cannot be set`);
+    if (typeof value !== "string") throw new ConfigError(`${name(key)} must be a string, got ${show(value)}`);
+    environment[key] = value;
+  };
+  if (level.envFile !== undefined) {
+    if (typeof level.envFile !== "string" || level.envFile === "")
+      throw new ConfigError(`${at}envFile must be the path of a dotenv file, got ${show(level.envFile)}`);
+    const file = resolvePath(baseDir, level.envFile);
+    let text: string;
+    try {
+      text = await platform.readTextFile(file);
+    } catch {
+      throw new ConfigError(`${at}envFile: cannot read a file at ${file}`);
+    }
+    const where = `${at}envFile ${file}`;
+    for (const [key, value] of Object.entries(parseDotenv(text)))
+      check(where, (k) => `${k} in ${where}`, key, value);
+    envFiles.push(file);
+  }
+  if (level.environment !== undefined) {
+    if (!isObject(level.environment))
+      throw new ConfigError(`${at}environment must be an object of strings, got ${show(level.environment)}`);
+    for (const [key, value] of Object.entries(level.environment))
+      check(`${at}environment`, (k) => `${at}environment.${k}`, key, value);
+  }
+  return { environment, envFiles };
 }

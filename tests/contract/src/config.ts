@@ -23,5 +23,6 @@ export const contractConfig = {
     "init-hang": { ...behave, environment: { INIT_HANG: "1" } },
     missing: { ...behave, command: ["./does-not-exist"] },
     "not-executable": { ...behave, command: ["./not-executable"] },
+    dotenv: { ...behave, envFile: "dotenv.env", environment: { OVER: "config" } },
   },
 };

@@ -187,6 +187,11 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       expect(Object.keys(env).filter((k) => k.startsWith("npm_"))).toEqual([]);
     });
 
+    it("gives the function the variables of its envFile, under its environment", async () => {
+      const env = (await invoke("dotenv", { env: true })).json();
+      expect(env).toMatchObject({ FROM_FILE: "dotenv", QUOTED: "a b # not a comment", OVER: "config" });
+    });
+
     it("runs invocations concurrently up to the function's concurrency", async () => {
       const replies = await Promise.all([1, 2, 3, 4].map(() => invoke("behave", { sleep: 300 })));
       expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200]);
@@ -738,6 +743,7 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       const { Functions } = (await res.json()) as { Functions: any[] };
       expect(Functions.map((f) => f.FunctionName).sort()).toEqual([
         "behave",
+        "dotenv",
         "init-error",
         "init-exit",
         "init-hang",
