@@ -49,6 +49,7 @@ import {
   entityTooLarge,
   invalidRequestId,
   invalidStateTransition,
+  invokeTimedOut,
   type RuntimeApiHost,
 } from "./runtime-api.ts";
 import { type EngineCommands, functionArnOf, runtimeArgv, runtimeEnvironment } from "./runtimes.ts";
@@ -185,6 +186,7 @@ export class Environment implements RuntimeApiHost {
     const timeoutMs = this.#fn.timeout * 1000;
     invocation.startedAt = performance.now();
     invocation.deadlineMs = Date.now() + timeoutMs;
+    invocation.deadlineAt = invocation.startedAt + timeoutMs;
     this.#deadlineTimer = setTimeout(() => this.#onTimeout(invocation), timeoutMs);
     this.#platformLine(
       this.#fn.logFormat === "JSON" ? startRecord(invocation.requestId) : startLine(invocation.requestId),
@@ -286,6 +288,7 @@ export class Environment implements RuntimeApiHost {
     if (streaming) return this.#relayStream(invocation, request, info, contentType);
 
     const body = await readBody(request, MAX_RESPONSE_BYTES);
+    if (this.#lateAnswer(invocation)) return invokeTimedOut();
     if (body === undefined) {
       this.#finish(invocation, {
         errorType: "Function.ResponseSizeTooLarge",
@@ -303,6 +306,7 @@ export class Environment implements RuntimeApiHost {
     if (invocation instanceof Response) return invocation;
     this.#answered = true;
     const body = await readBody(request, MAX_RESPONSE_BYTES);
+    if (this.#lateAnswer(invocation)) return invokeTimedOut();
     if (body === undefined) {
       this.#finish(invocation, {
         errorType: "Function.ResponseSizeTooLarge",
@@ -333,6 +337,7 @@ export class Environment implements RuntimeApiHost {
   #answerable(requestId: string): Invocation | Response {
     const invocation = this.current;
     if (!invocation || invocation.requestId !== requestId) return invalidRequestId(requestId);
+    if (this.#timedOut || this.#lateAnswer(invocation)) return invokeTimedOut();
     if (this.#answered || invocation.settled) {
       return invalidStateTransition(`Invocation ${requestId} has already been answered.`);
     }
@@ -478,15 +483,30 @@ export class Environment implements RuntimeApiHost {
     }
   }
 
+  /**
+   * True when the runtime's answer came after the deadline (it may have been on its way while the
+   * deadline timer waited its turn): the timeout is settled now, if the timer has not done it.
+   */
+  #lateAnswer(invocation: Invocation): boolean {
+    if (this.#timedOut) return true;
+    if (!invocation.expired) return false;
+    this.#onTimeout(invocation);
+    return true;
+  }
+
+  #timedOut = false;
+
   #onTimeout(invocation: Invocation): void {
     if (this.current !== invocation || this.state === "stopped") return;
+    this.#timedOut = true;
     const error: FunctionError = {
       errorType: "Sandbox.Timedout",
       body: encoder.encode(timeoutErrorBody(invocation.requestId, this.#fn.timeout)),
       platform: "timeout",
     };
     this.#abortStream?.(error);
-    if (!this.#answered) {
+    // A buffered answer still being read does not count: only one complete before the deadline.
+    if (!invocation.settled) {
       this.#answered = true;
       this.#finish(invocation, error);
     }

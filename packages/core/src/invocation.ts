@@ -63,6 +63,12 @@ export class Invocation {
   deadlineMs = 0;
   /** performance.now() at dispatch, for Duration. */
   startedAt = 0;
+  /**
+   * performance.now() of the deadline (set at dispatch). The monotonic clock decides, not the
+   * deadline timer: a timer may fire late on a busy event loop, and a runtime's post that arrives
+   * in between must still lose.
+   */
+  deadlineAt = Number.POSITIVE_INFINITY;
   /** Log text of this invocation, for `X-Amz-Log-Type: Tail` (filled only when asked for). */
   logTail: string[] | undefined;
 
@@ -102,6 +108,11 @@ export class Invocation {
         resolve();
       };
     });
+  }
+
+  /** The deadline has passed: no answer from the runtime counts any more. */
+  get expired(): boolean {
+    return performance.now() >= this.deadlineAt;
   }
 
   get settled(): boolean {

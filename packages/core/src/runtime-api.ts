@@ -36,6 +36,13 @@ export const invalidRequestId = (requestId: string): Response =>
 export const invalidStateTransition = (message: string): Response =>
   runtimeErrorResponse(403, "InvalidStateTransition", message);
 
+/**
+ * The reply to a `/response` or `/error` for an invocation whose deadline has passed: 410
+ * `InvokeTimeout`, as AWS's Runtime Interface Emulator renders it (rapi/rendering, RenderInvokeTimeout).
+ * The caller has its `Sandbox.Timedout` already; the post changes nothing.
+ */
+export const invokeTimedOut = (): Response => runtimeErrorResponse(410, "InvokeTimeout", "Invoke timeout");
+
 export const entityTooLarge = (): Response =>
   runtimeErrorResponse(
     413,

@@ -16,7 +16,8 @@ export type RuntimeApiErrorType =
   | "RequestEntityTooLarge"
   | "InvalidFunctionResponseMode"
   | "InternalServerError"
-  | "NotFound";
+  | "NotFound"
+  | "InvokeTimeout";
 
 /** A Runtime API error reply: `{"errorMessage","errorType"}` with the status AWS uses. */
 export function runtimeErrorResponse(

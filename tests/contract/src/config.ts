@@ -17,6 +17,7 @@ export const contractConfig = {
     behave: { ...behave, timeout: 2, memorySize: 256, concurrency: 4, environment: { GREETING: "hi" } },
     single: { ...behave, concurrency: 1, queueSize: 0 },
     queued: { ...behave, concurrency: 1, queueSize: 5 },
+    late: { ...behave, timeout: 1, concurrency: 8, queueSize: 64 },
     jsonlogs: { ...behave, logFormat: "JSON" as const },
     "init-error": { ...behave, environment: { INIT_ERROR: "1" } },
     "init-exit": { ...behave, environment: { INIT_EXIT: "2" } },

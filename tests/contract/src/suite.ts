@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventStreamDecoder } from "@lambkin/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deadlineContract } from "./deadline.contract.ts";
 
 export interface ContractTarget {
   /** The Invoke API endpoint, e.g. http://127.0.0.1:41234. */
@@ -748,6 +749,7 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
         "init-exit",
         "init-hang",
         "jsonlogs",
+        "late",
         "missing",
         "not-executable",
         "queued",
@@ -776,6 +778,11 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       expect(missing.headers.get("x-amzn-errortype")).toBe("ResourceNotFoundException");
       await missing.text();
     });
+  });
+
+  deadlineContract(async (fn, payload) => {
+    const reply = await invoke(fn, payload, { "X-Amz-Log-Type": "Tail" });
+    return { status: reply.status, headers: reply.headers, text: reply.text, log: decodeLog(reply) };
   });
 
   describe("shutdown", () => {
