@@ -12,6 +12,10 @@ import type {
   SpawnOptions,
 } from "@lambkin/core";
 import { FastResponse, failedChild, nativeResponse, nodePlatform } from "@lambkin/node/platform";
+import { requireBun } from "./engine-guard.ts";
+
+// Before anything touches Bun's globals: on another engine, say which package to use instead.
+requireBun();
 
 // The few Bun APIs used here, typed structurally: the published .d.ts must not mention `Bun`'s own
 // types (they clash with @types/node for whoever imports this package).

@@ -303,7 +303,7 @@ describe("lambkin start, then invoke and list against it", () => {
     const port = new URL(lk.url).port;
     const r = await runCli(["start", "--port", port, "--url-port", "0"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("address in use");
+    expect(r.stderr).toContain(`port ${port} (the Invoke API): it is in use`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -3,10 +3,20 @@
  * the ready line, then the logs until SIGINT/SIGTERM.
  */
 import { relative } from "node:path";
-import { batchedWriter, createLambkin, type Lambkin, type LambkinConfig, type LogSink } from "@lambkin/core";
+import {
+  batchedWriter,
+  createLambkin,
+  defaultEngineCommands,
+  type Lambkin,
+  type LambkinConfig,
+  type LogSink,
+  resolveConfig,
+} from "@lambkin/core";
 import { CliError, type ParsedArgs, portValue } from "./args.ts";
 import { loadConfig } from "./config-file.ts";
 import { currentEngine, type EngineName, loadPlatform, relaunch } from "./engine.ts";
+import { functionEngines } from "./function-engines.ts";
+import { addressInUseError, isAddressInUse } from "./listen-error.ts";
 import { bold, jsonSink, type LogFormat, textSink, useColour } from "./log-format.ts";
 import type { Output } from "./output.ts";
 
@@ -52,7 +62,15 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   const shownFile = relative(process.cwd(), loaded.file) || loaded.file;
   let lambkin: Lambkin;
   try {
-    lambkin = await createLambkin(config, platform, { baseDir: loaded.baseDir, log });
+    // Resolved once here too, so that a function whose engine is missing stops the start.
+    const { functions } = await resolveConfig(config, loaded.baseDir, platform);
+    const engines = functionEngines(
+      functions,
+      defaultEngineCommands(platform),
+      currentEngine(),
+      loaded.baseDir,
+    );
+    lambkin = await createLambkin(config, platform, { baseDir: loaded.baseDir, log, engines });
   } catch (error) {
     // Core's ConfigError names the function and key; the file is added so the user knows where.
     if ((error as Error).name === "ConfigError")
@@ -69,10 +87,8 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     await lambkin.close();
     stopped.dispose();
     const e = error as Error & { code?: string };
-    if (e.code === "EADDRINUSE" || /in use|EADDRINUSE/i.test(e.message)) {
-      throw new CliError(
-        `cannot listen on ${lambkin.config.host} (port ${lambkin.config.port} or ${lambkin.config.urlPort}): address in use — is another lambkin running? (--port and --url-port choose others)`,
-      );
+    if (isAddressInUse(e)) {
+      throw await addressInUseError(lambkin.config.host, lambkin.config.port, lambkin.config.urlPort);
     }
     throw new CliError(`cannot listen on ${lambkin.config.host}: ${e.message}`);
   }

@@ -4,6 +4,10 @@
  */
 import type { Child, FetchHandler, Platform, ServeOptions, Server, SpawnOptions } from "@lambkin/core";
 import { FastResponse, failedChild, nativeResponse, nodePlatform } from "@lambkin/node/platform";
+import { requireDeno } from "./engine-guard.ts";
+
+// Before anything touches Deno's globals: on another engine, say which package to use instead.
+requireDeno();
 
 // The few Deno APIs used here, typed structurally: the published .d.ts must not mention `Deno`'s
 // own types (they clash with @types/node for whoever imports this package).
