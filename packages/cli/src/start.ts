@@ -48,6 +48,9 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   if (port !== undefined) config.port = port;
   if (urlPort !== undefined) config.urlPort = urlPort;
   if (values.host !== undefined) config.host = values.host as string;
+  const shownFile = relative(process.cwd(), loaded.file) || loaded.file;
+  if (values.inspect !== undefined)
+    config.functions = inspecting(config, values.inspect as string, shownFile);
 
   const format = (values["log-format"] as LogFormat | undefined) ?? "text";
   const colour = format === "text" && useColour(process.env, out.stdoutIsTTY);
@@ -59,7 +62,6 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   const log = Object.assign(sink, { flush: write.flush });
 
   const platform = await loadPlatform();
-  const shownFile = relative(process.cwd(), loaded.file) || loaded.file;
   let lambkin: Lambkin;
   try {
     // Resolved once here too, so that a function whose engine is missing stops the start.
@@ -112,6 +114,21 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   } else out.stdout(`${colour ? bold(message) : message}\n`);
 
   return stopped.done;
+}
+
+/** The config's functions with `inspect: true` on each one `--inspect` names. */
+function inspecting(config: LambkinConfig, names: string, file: string): LambkinConfig["functions"] {
+  const functions = { ...config.functions };
+  for (const name of names.split(",").map((n) => n.trim())) {
+    const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
+    if (!fn) {
+      throw new CliError(
+        `--inspect: ${file} has no function "${name}" (its functions: ${Object.keys(functions).join(", ")})`,
+      );
+    }
+    functions[name] = { ...fn, inspect: true };
+  }
+  return functions;
 }
 
 function withoutHostEngine(argv: readonly string[]): string[] {

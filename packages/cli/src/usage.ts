@@ -22,6 +22,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     host: { type: "string" },
     "log-format": { type: "string", choices: ["text", "json"] },
     "host-engine": { type: "string", choices: ["node", "bun", "deno"] },
+    inspect: { type: "string" },
   },
   invoke: {
     ...common,
@@ -41,7 +42,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
 export const USAGE: Record<CommandName | "top", string> = {
   top: "usage: lambkin <start|invoke|list> [options]   (lambkin <command> --help for details)",
   start:
-    "usage: lambkin start [--config FILE] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno]",
+    "usage: lambkin start [--config FILE] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION]",
   invoke:
     "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload -] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
   list: "usage: lambkin list [--endpoint URL | --config FILE]",
@@ -81,6 +82,9 @@ options:
       --log-format F       text (default; coloured on a terminal, honours NO_COLOR/FORCE_COLOR) or json
                            (one JSON object per log record)
       --host-engine E      run lambkin itself on node, bun or deno (relaunches on the workspace's engine)
+      --inspect FUNCTION   debug FUNCTION (or several, comma-separated): its engine's inspector on
+                           127.0.0.1:9229 (the next free port for a later environment), one
+                           environment at a time, its timeout waiting while a debugger is connected
   -h, --help               show this help
   -v, --version            print lambkin's version
 `,

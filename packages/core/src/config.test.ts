@@ -139,6 +139,23 @@ describe("environment variables", () => {
   });
 });
 
+describe("inspect", () => {
+  it("runs a debugged function one environment at a time", async () => {
+    const config = await resolve(fn({ inspect: true, concurrency: 5 }));
+    expect(config.functions.get("hello")).toMatchObject({ inspect: true, concurrency: 1 });
+  });
+
+  it.each([
+    [fn({ inspect: "yes" }), 'functions.hello.inspect must be true or false, got "yes"'],
+    [
+      { functions: { raw: { runtime: "provided", codeDir: "fn", inspect: true } } },
+      "functions.raw.inspect applies to runtimes node, bun and deno",
+    ],
+  ])("rejects %j", async (config, message) => {
+    await expect(resolve(config)).rejects.toThrow(message);
+  });
+});
+
 describe("resolvePath", () => {
   it.each([
     ["/a/b", "c", "/a/b/c"],

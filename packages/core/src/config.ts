@@ -49,6 +49,11 @@ export interface FunctionConfig {
   description?: string;
   /** Async invokes: retries after a function error, 0–2. Default 2. */
   maximumRetryAttempts?: number;
+  /**
+   * Run the engine's inspector (node, bun, deno) on 127.0.0.1, a port per environment from 9229;
+   * the function then runs one environment at a time, and its timeout waits while a debugger is connected.
+   */
+  inspect?: boolean;
   /** Async invokes: the oldest an event may get before it is dropped, 60–21600 s. Default 21600. */
   maximumEventAgeInSeconds?: number;
 }
@@ -93,6 +98,7 @@ export interface ResolvedFunction {
   description: string;
   maximumRetryAttempts: number;
   maximumEventAgeInSeconds: number;
+  inspect: boolean;
 }
 
 export interface ResolvedConfig {
@@ -161,6 +167,7 @@ const FUNCTION_KEYS = new Set([
   "description",
   "maximumRetryAttempts",
   "maximumEventAgeInSeconds",
+  "inspect",
 ]);
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
@@ -310,6 +317,13 @@ async function resolveFunction(
   if (fn.logLevel !== undefined && !LOG_LEVELS.includes(fn.logLevel as string)) {
     throw new ConfigError(`${at}.logLevel must be one of ${LOG_LEVELS.join(", ")}, got ${show(fn.logLevel)}`);
   }
+  if (fn.inspect !== undefined && typeof fn.inspect !== "boolean")
+    throw new ConfigError(`${at}.inspect must be true or false, got ${show(fn.inspect)}`);
+  const inspect = fn.inspect === true;
+  if (inspect && runtime === "provided")
+    throw new ConfigError(
+      `${at}.inspect applies to runtimes node, bun and deno (a "provided" runtime starts its own debugger)`,
+    );
   if (fn.description !== undefined && typeof fn.description !== "string") {
     throw new ConfigError(`${at}.description must be a string, got ${show(fn.description)}`);
   }
@@ -327,7 +341,12 @@ async function resolveFunction(
       fn.memorySize === undefined
         ? DEFAULT_MEMORY_MB
         : integer(`${at}.memorySize`, fn.memorySize, MIN_MEMORY_MB, MAX_MEMORY_MB, " MB"),
-    concurrency: fn.concurrency === undefined ? 10 : integer(`${at}.concurrency`, fn.concurrency, 1, 1000),
+    // A debugged function runs one environment at a time: one debugger, one process to follow.
+    concurrency: inspect
+      ? 1
+      : fn.concurrency === undefined
+        ? 10
+        : integer(`${at}.concurrency`, fn.concurrency, 1, 1000),
     queueSize: fn.queueSize === undefined ? 100 : integer(`${at}.queueSize`, fn.queueSize, 0, 100_000),
     environment: { ...shared.environment, ...own.environment },
     envFiles: [...shared.envFiles, ...own.envFiles],
@@ -342,6 +361,7 @@ async function resolveFunction(
       fn.maximumEventAgeInSeconds === undefined
         ? 21_600
         : integer(`${at}.maximumEventAgeInSeconds`, fn.maximumEventAgeInSeconds, 60, 21_600, " seconds"),
+    inspect,
   };
 }
 

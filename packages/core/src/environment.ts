@@ -39,6 +39,7 @@ import {
 } from "@lambkin/protocol";
 import { readBody } from "./body.ts";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
+import { ATTACHED_RECHECK_MS, Inspector } from "./inspector.ts";
 import type { FunctionError, Invocation } from "./invocation.ts";
 import { type LogSink, readLines } from "./logs.ts";
 import { peakMemoryMB } from "./memory.ts";
@@ -115,6 +116,8 @@ export class Environment implements RuntimeApiHost {
   #initFailure: ((requestId: string) => FunctionError) | undefined;
   #initTimer: ReturnType<typeof setTimeout> | undefined;
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The runtime's inspector, when the function is debugged (`inspect`). */
+  #inspector: Inspector | undefined;
   /** Fails the stream in flight when the environment dies under it. */
   #abortStream: ((error: FunctionError) => void) | undefined;
   #stopping: Promise<void> | undefined;
@@ -151,7 +154,14 @@ export class Environment implements RuntimeApiHost {
       return;
     }
     const runtimeApi = `127.0.0.1:${this.#server.port}`;
-    const argv = runtimeArgv(this.#fn, engines);
+    let argv = runtimeArgv(this.#fn, engines);
+    if (this.#fn.inspect && this.#fn.runtime !== "provided") {
+      this.#inspector = await Inspector.open(platform, this.#fn.runtime);
+      argv = this.#inspector.argv(argv);
+      this.#platformLine(
+        `Debugger: environment ${this.id} of ${this.#fn.name} listens on ${this.#inspector.where}; its timeout waits while a debugger is connected`,
+      );
+    }
     const entrypointProblem =
       this.#fn.runtime === "provided" ? await this.#checkEntrypoint(argv[0]!) : undefined;
     if (entrypointProblem) {
@@ -171,7 +181,10 @@ export class Environment implements RuntimeApiHost {
     void readLines(child.stdout, (line) => this.#runtimeLine("stdout", line));
     void readLines(child.stderr, (line) => this.#runtimeLine("stderr", line));
     void child.exited.then((status) => this.#onExit(status));
-    this.#initTimer = setTimeout(() => this.#onInitTimeout(), INIT_TIMEOUT_MS);
+    this.#initTimer = setTimeout(
+      () => this.#unlessDebugged("init", () => this.#onInitTimeout()),
+      INIT_TIMEOUT_MS,
+    );
   }
 
   /** Hands an invocation to the runtime waiting in `next`. Only valid while idle. */
@@ -187,7 +200,10 @@ export class Environment implements RuntimeApiHost {
     invocation.startedAt = performance.now();
     invocation.deadlineMs = Date.now() + timeoutMs;
     invocation.deadlineAt = invocation.startedAt + timeoutMs;
-    this.#deadlineTimer = setTimeout(() => this.#onTimeout(invocation), timeoutMs);
+    this.#deadlineTimer = setTimeout(
+      () => this.#unlessDebugged(invocation, () => this.#onTimeout(invocation)),
+      timeoutMs,
+    );
     this.#platformLine(
       this.#fn.logFormat === "JSON" ? startRecord(invocation.requestId) : startLine(invocation.requestId),
     );
@@ -242,6 +258,7 @@ export class Environment implements RuntimeApiHost {
       // The leader is gone; anything it left in its group goes too.
       child.kill("SIGKILL");
     }
+    this.#inspector?.close();
     await this.#server?.close();
     this.#events.onStopped(this, wasStarting ? (this.#initFailure ?? this.#exitedDuringInit()) : undefined);
   }
@@ -495,6 +512,26 @@ export class Environment implements RuntimeApiHost {
   }
 
   #timedOut = false;
+
+  /**
+   * Runs a timeout's action, unless a debugger is connected to this environment's inspector: a
+   * runtime paused at a breakpoint is not late. The timeout then looks again every half second.
+   */
+  #unlessDebugged(of: "init" | Invocation, timeout: () => void, announced = false): void {
+    const inspector = this.#inspector;
+    if (!inspector) return timeout();
+    const due = () => (of === "init" ? this.state === "starting" : this.current === of);
+    void inspector.attached().then((attached) => {
+      if (!due()) return;
+      if (!attached) return timeout();
+      if (!announced) this.#platformLine("Debugger connected: the timeout waits until it disconnects");
+      // An answer that comes while the timeout waits is not late (see #lateAnswer).
+      if (of !== "init") of.deadlineAt = Number.POSITIVE_INFINITY;
+      const timer = setTimeout(() => this.#unlessDebugged(of, timeout, true), ATTACHED_RECHECK_MS);
+      if (of === "init") this.#initTimer = timer;
+      else this.#deadlineTimer = timer;
+    });
+  }
 
   #onTimeout(invocation: Invocation): void {
     if (this.current !== invocation || this.state === "stopped") return;

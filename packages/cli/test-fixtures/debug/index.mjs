@@ -1,0 +1,8 @@
+// A handler to debug (runtime node, bun or deno): it stops at `debugger` when a debugger is
+// connected, and says how long it was stopped; `{ "wait": ms }` makes it late on purpose.
+export const handler = async (event) => {
+  const started = Date.now();
+  debugger;
+  if (event.wait) await new Promise((resolve) => setTimeout(resolve, event.wait));
+  return { stoppedMs: Date.now() - started };
+};
