@@ -519,11 +519,17 @@ export class Environment implements RuntimeApiHost {
    */
   #unlessDebugged(of: "init" | Invocation, timeout: () => void, announced = false): void {
     const inspector = this.#inspector;
-    if (!inspector) return timeout();
+    if (!inspector) {
+      timeout();
+      return;
+    }
     const due = () => (of === "init" ? this.state === "starting" : this.current === of);
     void inspector.attached().then((attached) => {
       if (!due()) return;
-      if (!attached) return timeout();
+      if (!attached) {
+        timeout();
+        return;
+      }
       if (!announced) this.#platformLine("Debugger connected: the timeout waits until it disconnects");
       // An answer that comes while the timeout waits is not late (see #lateAnswer).
       if (of !== "init") of.deadlineAt = Number.POSITIVE_INFINITY;
