@@ -1,12 +1,15 @@
 /**
  * `lambkin invoke <function>`: one Invoke API call. The result goes to stdout (the exact bytes when
  * piped, so `lambkin invoke fn > out.json` is what the function returned), the tail log to stderr.
+ * With no lambkin running on the config's port, the function is run once from the config instead
+ * (one-shot.ts).
  */
 import { readFileSync } from "node:fs";
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { type ParsedArgs, UsageError } from "./args.ts";
 import { type EndpointFlags, findEndpoint } from "./find-endpoint.ts";
 import { apiError, request } from "./invoke-api-client.ts";
+import { oneShotInvoke } from "./one-shot.ts";
 import type { Output } from "./output.ts";
 
 const decoder = new TextDecoder();
@@ -15,8 +18,13 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
   const [name, ...extra] = positionals;
   if (name === undefined) throw new UsageError("missing the function name", "invoke");
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, "invoke");
-  const { url: endpoint, source } = await findEndpoint(values as EndpointFlags, process.env, "invoke");
-  const payload = await payloadOf(values.payload as string | undefined);
+  const found = await findEndpoint(values as EndpointFlags, process.env, "invoke");
+  const { url: endpoint, source } = found;
+  if (values.event !== undefined && values.payload !== undefined)
+    throw new UsageError("--event FILE and --payload are the same thing: give one", "invoke");
+  const payload = await payloadOf(
+    values.event !== undefined ? `@${values.event as string}` : (values.payload as string | undefined),
+  );
   const invocationType = (values["invocation-type"] as string | undefined) ?? "RequestResponse";
 
   const headers: Record<string, string> = {
@@ -28,7 +36,13 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
     `${endpoint.pathname.replace(/\/$/, "")}/${INVOKE_API_VERSION}/functions/${encodeURIComponent(name)}/invocations`,
     endpoint,
   );
-  const response = await request(url, { method: "POST", headers, body: payload }, source);
+  const init = { method: "POST", headers, body: payload };
+  // The endpoint came from a config and nothing listens there: run the function from that config.
+  const response = found.config
+    ? await fetch(url, init).catch(() => undefined)
+    : await request(url, init, source);
+  if (!response)
+    return oneShotInvoke({ name, loaded: found.config!, payload, invocationType, out, writeResult });
   if (response.status >= 300) throw await apiError(response);
 
   const log = response.headers.get("x-amz-log-result");

@@ -27,6 +27,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
   invoke: {
     ...common,
     payload: { type: "string" },
+    event: { type: "string", short: "e" },
     endpoint: { type: "string" },
     config: { type: "string", short: "c" },
     "invocation-type": { type: "string", choices: ["RequestResponse", "Event", "DryRun"] },
@@ -44,7 +45,7 @@ export const USAGE: Record<CommandName | "top", string> = {
   start:
     "usage: lambkin start [--config FILE] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION]",
   invoke:
-    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload -] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
+    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
   list: "usage: lambkin list [--endpoint URL | --config FILE]",
 };
 
@@ -61,7 +62,7 @@ ${USAGE.top}
 
 commands:
   start     serve the functions of lambkin.config.json (Invoke API and Function URLs)
-  invoke    invoke a function of a running lambkin and print its result
+  invoke    invoke a function and print its result (of a running lambkin, else once from the config)
   list      list the functions of a running lambkin
 
 options:
@@ -92,10 +93,13 @@ options:
 
 Invokes <function> through the Invoke API and prints its result on stdout (pretty JSON on a
 terminal, the exact bytes when piped). Exit status: 0 on success, 1 when the function failed or
-the API refused the call, 2 on a usage error.
+the API refused the call, 2 on a usage error. When no lambkin runs on the config's port, the
+function is started from the config, invoked once and stopped (like sam local invoke), with its
+log (START, its output, END, REPORT) on stderr.
 
 options:
       --payload P          the event: inline JSON, @FILE for a file's contents, or - for stdin (default: {})
+  -e, --event FILE         the event from a file (the same as --payload @FILE)
 ${ENDPOINT_HELP}
       --invocation-type T  RequestResponse (default), Event (queue it, print nothing) or DryRun
       --tail               also print the invocation's log (the last 4 KB) on stderr
