@@ -17,6 +17,7 @@ import {
   startCli,
   tempConfig,
 } from "./_cli-process.ts";
+import { COMMANDS } from "./usage.ts";
 
 const pkg = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string };
 
@@ -38,7 +39,7 @@ describe("--help and --version", () => {
   it("prints help with the usage line on every command", async () => {
     const top = await runCli(["--help"]);
     expect(top.code).toBe(0);
-    expect(top.stdout).toContain("usage: lambkin <start|invoke|list>");
+    expect(top.stdout).toContain(`usage: lambkin <${COMMANDS.join("|")}>`);
     for (const command of ["start", "invoke", "list"]) {
       const r = await runCli([command, "--help"]);
       expect(r.code, command).toBe(0);
@@ -88,8 +89,8 @@ describe("usage errors exit 2 with the usage line", () => {
       "usage: lambkin invoke",
     ],
     [["list", "--tail"], "unknown option --tail", "usage: lambkin list"],
-    [["deploy"], 'unknown command "deploy"', "usage: lambkin <start|invoke|list>"],
-    [["--x"], "unknown option --x", "usage: lambkin <start|invoke|list>"],
+    [["deploy"], 'unknown command "deploy"', `usage: lambkin <${COMMANDS.join("|")}>`],
+    [["--x"], "unknown option --x", `usage: lambkin <${COMMANDS.join("|")}>`],
   ])("lambkin %j", async (args, message, usage) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { CliError, parseArgs, UsageError } from "./args.ts";
+import { initCommand } from "./init.ts";
 import { invokeCommand } from "./invoke.ts";
 import { listCommand } from "./list.ts";
 import { type Output, processOutput } from "./output.ts";
@@ -92,5 +93,7 @@ async function dispatch(argv: readonly string[], out: Output, options: RunOption
       return invokeCommand(args, out);
     case "list":
       return listCommand(args, out);
+    case "init":
+      return initCommand(args, out);
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { OptionSpec } from "./args.ts";
 
-export const COMMANDS = ["start", "invoke", "list"] as const;
+export const COMMANDS = ["start", "invoke", "list", "init"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const common: Record<string, OptionSpec> = {
@@ -38,15 +38,23 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     endpoint: { type: "string" },
     config: { type: "string", short: "c" },
   },
+  init: {
+    ...common,
+    runtime: { type: "string", choices: ["node", "bun", "deno", "provided"] },
+    typescript: { type: "boolean" },
+    javascript: { type: "boolean" },
+    name: { type: "string" },
+  },
 };
 
 export const USAGE: Record<CommandName | "top", string> = {
-  top: "usage: lambkin <start|invoke|list> [options]   (lambkin <command> --help for details)",
+  top: `usage: lambkin <${COMMANDS.join("|")}> [options]   (lambkin <command> --help for details)`,
   start:
     "usage: lambkin start [--config FILE] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION]",
   invoke:
     "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
   list: "usage: lambkin list [--endpoint URL | --config FILE]",
+  init: "usage: lambkin init [--runtime node|bun|deno|provided] [--typescript | --javascript] [--name NAME]",
 };
 
 // Aligned with the other options' descriptions (column 27).
@@ -64,6 +72,7 @@ commands:
   start     serve the functions of lambkin.config.json (Invoke API and Function URLs)
   invoke    invoke a function and print its result (of a running lambkin, else once from the config)
   list      list the functions of a running lambkin
+  init      create lambkin.config.json and a sample function in this folder
 
 options:
   -h, --help       show help (also after a command: lambkin start --help)
@@ -112,6 +121,19 @@ Lists the functions of a running lambkin: name, runtime, handler, timeout and me
 
 options:
 ${ENDPOINT_HELP}
+  -h, --help               show this help
+  -v, --version            print lambkin's version
+`,
+  init: `${USAGE.init}
+
+Creates lambkin.config.json and one sample function (functions/NAME/) in the working folder, then
+prints the commands to start and invoke it. Writes nothing when any of its files already exists.
+
+options:
+      --runtime R          node (default), bun, deno, or provided (a bootstrap in sh + curl)
+      --typescript         write the handler in TypeScript (index.ts; node runs it through tsx)
+      --javascript         write the handler in JavaScript (the default)
+      --name NAME          the function's name (default: hello)
   -h, --help               show this help
   -v, --version            print lambkin's version
 `,
