@@ -9,6 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { echoDir, type RunningLambkin, runCli, startCli } from "./_cli-process.ts";
 import { findEndpoint } from "./find-endpoint.ts";
 
+/** A port that was free a moment ago: bind one, note it, release it. */
+function freePort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 function folderWith(config: unknown, file = "lambkin.config.json"): string {
   const dir = mkdtempSync(join(tmpdir(), "lambkin-endpoint-"));
   writeFileSync(join(dir, file), typeof config === "string" ? config : JSON.stringify(config));
@@ -70,13 +80,8 @@ describe("invoke and list against the lambkin serving the working folder's confi
   let dir: string;
 
   beforeAll(async () => {
-    // A port that was free a moment ago: the config must name a fixed one for invoke to find it.
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    // The config must name a fixed port for invoke to find it.
+    const port = await freePort();
     dir = folderWith({
       port,
       urlPort: 0,
@@ -104,11 +109,12 @@ describe("invoke and list against the lambkin serving the working folder's confi
     expect(elsewhere.stdout).toMatch(/^echo\s+provided\.al2023/m);
   });
 
-  it("names the config when nothing answers on its port", async () => {
-    const stopped = folderWith({ port: 1, functions: {} });
-    const r = await runCli(["invoke", "echo"], { cwd: stopped });
+  it("lambkin list names the config when nothing answers on its port", async () => {
+    const port = await freePort();
+    const stopped = folderWith({ port, functions: {} });
+    const r = await runCli(["list"], { cwd: stopped });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("lambkin: nothing answered at http://127.0.0.1:1 (");
-    expect(r.stderr).toContain("endpoint from lambkin.config.json (port 1)");
+    expect(r.stderr).toContain(`lambkin: nothing answered at http://127.0.0.1:${port} (`);
+    expect(r.stderr).toContain(`endpoint from lambkin.config.json (port ${port})`);
   });
 });
