@@ -6,6 +6,7 @@
  */
 import { InvokeApiError } from "@lambkin/protocol";
 import type { ResolvedConfig } from "./config.ts";
+import type { EventBus } from "./events.ts";
 import { Invocation } from "./invocation.ts";
 import type { LogSink } from "./logs.ts";
 import type { FunctionScheduler } from "./scheduler.ts";
@@ -21,16 +22,22 @@ export interface AsyncEvent {
 const THROTTLE_BACKOFF_START_MS = 1000;
 const THROTTLE_BACKOFF_MAX_MS = 5 * 60_000;
 
+/** What the queue needs of the lambkin around it; read at every attempt (functions come and go). */
+export interface AsyncQueueContext {
+  readonly config: ResolvedConfig;
+  readonly log: LogSink;
+  readonly events: EventBus;
+  scheduler(functionName: string): FunctionScheduler | undefined;
+}
+
 export class AsyncQueue {
-  readonly #config: ResolvedConfig;
-  readonly #log: LogSink;
+  readonly #ctx: AsyncQueueContext;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #running = new Set<Promise<void>>();
   #closed = false;
 
-  constructor(config: ResolvedConfig, log: LogSink) {
-    this.#config = config;
-    this.#log = log;
+  constructor(ctx: AsyncQueueContext) {
+    this.#ctx = ctx;
   }
 
   /** Events accepted and not yet finished (running, or waiting for a retry). */
@@ -38,31 +45,31 @@ export class AsyncQueue {
     return this.#timers.size + this.#running.size;
   }
 
-  enqueue(scheduler: FunctionScheduler, event: AsyncEvent): void {
-    this.#attempt(scheduler, event, 0, THROTTLE_BACKOFF_START_MS);
+  enqueue(functionName: string, event: AsyncEvent): void {
+    this.#attempt(functionName, event, 0, THROTTLE_BACKOFF_START_MS);
   }
 
-  #attempt(scheduler: FunctionScheduler, event: AsyncEvent, retries: number, backoffMs: number): void {
+  #attempt(functionName: string, event: AsyncEvent, retries: number, backoffMs: number): void {
     if (this.#closed) return;
-    const run = this.#run(scheduler, event, retries, backoffMs).finally(() => this.#running.delete(run));
+    const run = this.#run(functionName, event, retries, backoffMs).finally(() => this.#running.delete(run));
     this.#running.add(run);
   }
 
-  async #run(
-    scheduler: FunctionScheduler,
-    event: AsyncEvent,
-    retries: number,
-    backoffMs: number,
-  ): Promise<void> {
-    const fn = scheduler.fn;
+  async #run(functionName: string, event: AsyncEvent, retries: number, backoffMs: number): Promise<void> {
     const note = (line: string) =>
-      this.#log({
+      this.#ctx.log({
         time: Date.now(),
-        functionName: fn.name,
+        functionName,
         requestId: event.requestId,
         stream: "platform",
         line,
       });
+    const scheduler = this.#ctx.scheduler(functionName);
+    if (!scheduler) {
+      note("Async event dropped: the function was removed from the config");
+      return;
+    }
+    const fn = scheduler.fn;
     const invocation = new Invocation({
       payload: event.payload,
       requestId: event.requestId,
@@ -71,14 +78,18 @@ export class AsyncQueue {
     try {
       scheduler.submit(invocation);
     } catch (error) {
-      if (!(error instanceof InvokeApiError) || error.errorType !== "TooManyRequestsException") throw error;
+      if (!(error instanceof InvokeApiError) || error.errorType !== "TooManyRequestsException") {
+        note(`Async event dropped: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
       const age = Date.now() - event.receivedAt;
       if (age + backoffMs > fn.maximumEventAgeInSeconds * 1000) {
         note(`Async event dropped: throttled until older than ${fn.maximumEventAgeInSeconds} s`);
         return;
       }
+      this.#retry(functionName, event, retries + 1, "throttled", backoffMs);
       this.#later(backoffMs, () =>
-        this.#attempt(scheduler, event, retries, Math.min(backoffMs * 2, THROTTLE_BACKOFF_MAX_MS)),
+        this.#attempt(functionName, event, retries, Math.min(backoffMs * 2, THROTTLE_BACKOFF_MAX_MS)),
       );
       return;
     }
@@ -93,9 +104,31 @@ export class AsyncQueue {
       note(`Async event failed after ${retries + 1} attempt${retries ? "s" : ""}: not retried again`);
       return;
     }
-    const delayMs = this.#config.asyncRetryDelaysMs[retries] ?? this.#config.asyncRetryDelaysMs.at(-1) ?? 0;
+    const delays = this.#ctx.config.asyncRetryDelaysMs;
+    const delayMs = delays[retries] ?? delays.at(-1) ?? 0;
     note(`Async event failed: retry ${retries + 1} of ${fn.maximumRetryAttempts} in ${delayMs / 1000} s`);
-    this.#later(delayMs, () => this.#attempt(scheduler, event, retries + 1, THROTTLE_BACKOFF_START_MS));
+    this.#retry(functionName, event, retries + 2, "error", delayMs);
+    this.#later(delayMs, () => this.#attempt(functionName, event, retries + 1, THROTTLE_BACKOFF_START_MS));
+  }
+
+  #retry(
+    functionName: string,
+    event: AsyncEvent,
+    attempt: number,
+    cause: "error" | "throttled",
+    delayMs: number,
+  ) {
+    const events = this.#ctx.events;
+    if (!events.active) return;
+    events.emit({
+      type: "invocation.retry",
+      time: Date.now(),
+      functionName,
+      requestId: event.requestId,
+      attempt,
+      cause,
+      delayMs,
+    });
   }
 
   #later(ms: number, run: () => void): void {
@@ -111,7 +144,7 @@ export class AsyncQueue {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     if (this.#timers.size > 0) {
-      this.#log({
+      this.#ctx.log({
         time: Date.now(),
         functionName: "lambkin",
         requestId: undefined,

@@ -13,6 +13,7 @@ import {
   ERROR_CAUSE_CONTENT_TYPE,
   endLine,
   exitErrorBody,
+  exitReason,
   H_CLIENT_CONTEXT,
   H_COGNITO_IDENTITY,
   H_DEADLINE_MS,
@@ -39,6 +40,7 @@ import {
 } from "@lambkin/protocol";
 import { readBody } from "./body.ts";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
+import type { EventBus, StopReason } from "./events.ts";
 import { ATTACHED_RECHECK_MS, Inspector } from "./inspector.ts";
 import type { FunctionError, Invocation } from "./invocation.ts";
 import { type LogSink, readLines } from "./logs.ts";
@@ -63,6 +65,16 @@ export interface EnvironmentContext {
   config: ResolvedConfig;
   engines: EngineCommands;
   log: LogSink;
+  events: EventBus;
+}
+
+/** Why an environment never became ready, for the invocation that waited for it and for events. */
+export interface InitFailure {
+  errorType: string;
+  /** The message without a request id (for logs and events). */
+  errorMessage: string;
+  /** The answer of the invocation that waited for this environment. */
+  failure(requestId: string): FunctionError;
 }
 
 /** How an environment tells its scheduler about its life. */
@@ -73,7 +85,7 @@ export interface EnvironmentEvents {
    * The environment is gone. `initFailure` is set when it never became ready (init error, exit or
    * timeout during init): it builds the error body for the invocation that was waiting for it.
    */
-  onStopped(env: Environment, initFailure?: (requestId: string) => FunctionError): void;
+  onStopped(env: Environment, initFailure?: InitFailure): void;
 }
 
 const encoder = new TextEncoder();
@@ -93,11 +105,18 @@ const afterPendingIO: (fn: () => void) => void =
 
 export class Environment implements RuntimeApiHost {
   readonly id = ++environmentCounter;
+  /** The function's generation this environment runs (see FunctionScheduler.recycle). */
+  readonly generation: number;
   state: EnvironmentState = "starting";
   /** The invocation the runtime is working on (from dispatch until its next `next`). */
   current: Invocation | undefined;
   /** performance.now() when the environment last became idle (for idle reaping). */
   idleSince = 0;
+  /**
+   * Started ahead of demand (`recycle` with prewarm): no caller waited for its init, so its first
+   * invocation is warm and its REPORT has no Init Duration (the `environment.ready` event has it).
+   */
+  prewarmed = false;
 
   readonly #fn: ResolvedFunction;
   readonly #ctx: EnvironmentContext;
@@ -113,7 +132,7 @@ export class Environment implements RuntimeApiHost {
   /** Init Duration, reported with the first invocation only (a cold start). */
   #initDurationMs: number | undefined;
   #coldStart = true;
-  #initFailure: ((requestId: string) => FunctionError) | undefined;
+  #initFailure: InitFailure | undefined;
   #initTimer: ReturnType<typeof setTimeout> | undefined;
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   /** The runtime's inspector, when the function is debugged (`inspect`). */
@@ -125,7 +144,8 @@ export class Environment implements RuntimeApiHost {
   #peakMemoryMB = 0;
   #memorySampledAt = Number.NEGATIVE_INFINITY;
 
-  constructor(fn: ResolvedFunction, ctx: EnvironmentContext, events: EnvironmentEvents) {
+  constructor(fn: ResolvedFunction, ctx: EnvironmentContext, events: EnvironmentEvents, generation = 1) {
+    this.generation = generation;
     this.#fn = fn;
     this.#ctx = ctx;
     this.#events = events;
@@ -165,19 +185,25 @@ export class Environment implements RuntimeApiHost {
     const entrypointProblem =
       this.#fn.runtime === "provided" ? await this.#checkEntrypoint(argv[0]!) : undefined;
     if (entrypointProblem) {
+      this.#emitStarted(undefined);
       this.#platformLine(`Runtime.InvalidEntrypoint: ${entrypointProblem}`);
-      this.#initFailure = (requestId) => ({
+      this.#initFailure = {
         errorType: "Runtime.InvalidEntrypoint",
-        body: encoder.encode(invalidEntrypointErrorBody(requestId, entrypointProblem)),
-        platform: "error",
-      });
-      void this.stop();
+        errorMessage: entrypointProblem,
+        failure: (requestId) => ({
+          errorType: "Runtime.InvalidEntrypoint",
+          body: encoder.encode(invalidEntrypointErrorBody(requestId, entrypointProblem)),
+          platform: "error",
+        }),
+      };
+      void this.stop("init-failed");
       return;
     }
     this.#spawnedAt = performance.now();
     const env = runtimeEnvironment(this.#fn, config, platform, engines, runtimeApi, this.#logStreamName);
     const child = platform.spawn(argv, { cwd: this.#fn.codeDir, env });
     this.#child = child;
+    this.#emitStarted(child.pid);
     void readLines(child.stdout, (line) => this.#runtimeLine("stdout", line));
     void readLines(child.stderr, (line) => this.#runtimeLine("stderr", line));
     void child.exited.then((status) => this.#onExit(status));
@@ -207,6 +233,7 @@ export class Environment implements RuntimeApiHost {
     this.#platformLine(
       this.#fn.logFormat === "JSON" ? startRecord(invocation.requestId) : startLine(invocation.requestId),
     );
+    this.#emitInvocationStarted(invocation);
 
     const headers: Record<string, string> = {
       "content-type": invocation.contentType,
@@ -233,17 +260,26 @@ export class Environment implements RuntimeApiHost {
       this.#fn.logFormat === "JSON" ? startRecord(invocation.requestId) : startLine(invocation.requestId),
       invocation,
     );
+    this.#emitInvocationStarted(invocation);
     this.#finish(invocation, { ...failure, platform: failure.platform ?? "error" });
   }
 
-  /** SIGTERM, then SIGKILL after the grace; closes the listener. Safe to call more than once. */
-  stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
+  /**
+   * SIGTERM, then SIGKILL after the grace; closes the listener. Safe to call more than once (the
+   * first reason stands). An environment stopped while starting for a reason of its own (init
+   * error, exit, init timeout) reports an init failure; one stopped from outside (`recycled`,
+   * `shutdown`, `idle`) does not.
+   */
+  stop(reason: StopReason, detail?: string): Promise<void> {
+    this.#stopping ??= this.#stop(reason, detail);
     return this.#stopping;
   }
 
-  async #stop(): Promise<void> {
-    const wasStarting = this.state === "starting";
+  async #stop(reason: StopReason, detail: string | undefined): Promise<void> {
+    const initFailure =
+      this.state === "starting" && reason === "init-failed"
+        ? (this.#initFailure ?? this.#exitedDuringInit())
+        : undefined;
     this.state = "stopped";
     clearTimeout(this.#initTimer);
     clearTimeout(this.#deadlineTimer);
@@ -260,7 +296,26 @@ export class Environment implements RuntimeApiHost {
     }
     this.#inspector?.close();
     await this.#server?.close();
-    this.#events.onStopped(this, wasStarting ? (this.#initFailure ?? this.#exitedDuringInit()) : undefined);
+    const events = this.#ctx.events;
+    if (events.active) {
+      const base = {
+        time: Date.now(),
+        functionName: this.#fn.name,
+        environmentId: this.id,
+        generation: this.generation,
+      };
+      if (initFailure) {
+        const { errorType, errorMessage } = initFailure;
+        events.emit({ type: "environment.init-failed", ...base, errorType, errorMessage });
+      }
+      events.emit({
+        type: "environment.stopped",
+        ...base,
+        reason,
+        ...(detail === undefined ? {} : { detail }),
+      });
+    }
+    this.#events.onStopped(this, initFailure);
   }
 
   // --- Runtime API ---------------------------------------------------------------------------
@@ -279,6 +334,17 @@ export class Environment implements RuntimeApiHost {
     } else if (this.state === "starting") {
       clearTimeout(this.#initTimer);
       this.#initDurationMs = performance.now() - this.#spawnedAt;
+      const events = this.#ctx.events;
+      if (events.active) {
+        events.emit({
+          type: "environment.ready",
+          time: Date.now(),
+          functionName: this.#fn.name,
+          environmentId: this.id,
+          generation: this.generation,
+          initDurationMs: this.#initDurationMs,
+        });
+      }
     }
     this.state = "idle";
     this.idleSince = performance.now();
@@ -289,6 +355,8 @@ export class Environment implements RuntimeApiHost {
     // A runtime that dies while parked here is noticed through its process exit (#onExit).
     this.#pendingNext = respond;
     this.#events.onIdle(this, initialized);
+    // The scheduler clears `prewarmed` when a caller was waiting for this init after all.
+    if (initialized && this.prewarmed) this.#coldStart = false;
     return parked;
   }
 
@@ -333,7 +401,12 @@ export class Environment implements RuntimeApiHost {
       return entityTooLarge();
     }
     const error = functionError(request, body);
-    this.#finish(invocation, undefined, () => invocation.settle({ kind: "error", ...error }));
+    this.#finish(
+      invocation,
+      undefined,
+      () => invocation.settle({ kind: "error", ...error }),
+      error.errorType,
+    );
     return accepted(this.#ctx.platform.Response);
   }
 
@@ -344,9 +417,13 @@ export class Environment implements RuntimeApiHost {
     const body = (await readBody(request, MAX_RESPONSE_BYTES)) ?? encoder.encode(responseTooLargeErrorBody());
     const error = functionError(request, body);
     this.#platformLine(`Init error: ${error.errorType}`);
-    this.#initFailure = () => ({ ...error, platform: "error" });
+    this.#initFailure = {
+      errorType: error.errorType,
+      errorMessage: errorMessageOf(error.body),
+      failure: () => ({ ...error, platform: "error" }),
+    };
     // Lambda discards an environment whose init failed; the runtime is expected to exit anyway.
-    void this.stop();
+    void this.stop("init-failed");
     return accepted(this.#ctx.platform.Response);
   }
 
@@ -409,7 +486,7 @@ export class Environment implements RuntimeApiHost {
             ? { errorType: errorType ?? "Unhandled", body: decodeBase64(errorBody ?? "") }
             : undefined;
         resolveCompletion(error);
-        this.#finish(invocation);
+        this.#finish(invocation, undefined, undefined, error?.errorType);
         return accepted(this.#ctx.platform.Response);
       },
       (reason: unknown) => {
@@ -436,9 +513,15 @@ export class Environment implements RuntimeApiHost {
 
   /**
    * The runtime is done with `invocation` (or lambkin gave up on it): settle the caller's outcome
-   * (`settle`, or `failure` when given), stop the clock and print END/REPORT.
+   * (`settle`, or `failure` when given), stop the clock and print END/REPORT. `reportedError`: the
+   * error type the function reported itself (for the `invocation.finished` event).
    */
-  #finish(invocation: Invocation, failure?: FunctionError, settle?: () => void): void {
+  #finish(
+    invocation: Invocation,
+    failure?: FunctionError,
+    settle?: () => void,
+    reportedError?: string,
+  ): void {
     clearTimeout(this.#deadlineTimer);
     const durationMs = performance.now() - invocation.startedAt;
     if (failure) invocation.settle({ kind: "error", ...failure });
@@ -449,7 +532,7 @@ export class Environment implements RuntimeApiHost {
     // wrote its output to the pipe before it posted its answer, but the host may read the answer's
     // socket before the pipe in the same poll: this turn lets those lines land in the invocation's
     // log (and Tail) ahead of END. The runtime's next `next` arrives in a later turn.
-    afterPendingIO(() => this.#report(invocation, durationMs, initDurationMs, failure));
+    afterPendingIO(() => this.#report(invocation, durationMs, initDurationMs, failure, reportedError));
   }
 
   #report(
@@ -457,6 +540,7 @@ export class Environment implements RuntimeApiHost {
     durationMs: number,
     initDurationMs: number | undefined,
     failure: FunctionError | undefined,
+    reportedError: string | undefined,
   ): void {
     const status = failure?.platform;
     this.#platformLine(
@@ -486,6 +570,7 @@ export class Environment implements RuntimeApiHost {
         invocation,
       );
       invocation.markReported();
+      if (this.#ctx.events.active) this.#emitFinished(invocation, fields, failure, reportedError);
     };
     // Reading /proc costs several syscalls per process (~10 µs of host CPU per invoke at
     // concurrency 8). An invocation that ran MEMORY_SAMPLE_ALWAYS_MS or longer is always measured;
@@ -553,18 +638,22 @@ export class Environment implements RuntimeApiHost {
       this.#answered = true;
       this.#finish(invocation, error);
     }
-    void this.stop();
+    void this.stop("timeout");
   }
 
   #onInitTimeout(): void {
     if (this.state !== "starting") return;
     this.#platformLine(`Init timed out after ${INIT_TIMEOUT_MS / 1000} seconds: stopping the runtime`);
-    this.#initFailure = (requestId) => ({
+    this.#initFailure = {
       errorType: "Sandbox.Timedout",
-      body: encoder.encode(initTimeoutErrorBody(requestId, INIT_TIMEOUT_MS)),
-      platform: "timeout",
-    });
-    void this.stop();
+      errorMessage: `Init timed out after ${(INIT_TIMEOUT_MS / 1000).toFixed(2)} seconds`,
+      failure: (requestId) => ({
+        errorType: "Sandbox.Timedout",
+        body: encoder.encode(initTimeoutErrorBody(requestId, INIT_TIMEOUT_MS)),
+        platform: "timeout",
+      }),
+    };
+    void this.stop("init-failed");
   }
 
   #exitStatus: ExitStatus | undefined;
@@ -585,19 +674,77 @@ export class Environment implements RuntimeApiHost {
         this.#finish(invocation, error);
       }
     }
-    if (this.state === "idle" || this.state === "busy") {
-      this.#platformLine(`Runtime exited (${describeExit(status)})`);
-    }
-    void this.stop();
+    const initializing = this.state === "starting";
+    if (!initializing) this.#platformLine(`Runtime exited (${describeExit(status)})`);
+    void this.stop(initializing ? "init-failed" : "exited");
   }
 
   /** The init failure of a runtime that exited (or was stopped) before its first `next`. */
-  #exitedDuringInit(): (requestId: string) => FunctionError {
+  #exitedDuringInit(): InitFailure {
     const status = this.#exitStatus ?? { code: null, signal: "SIGKILL" };
-    return (requestId) => ({
+    return {
       errorType: "Runtime.ExitError",
-      body: encoder.encode(exitErrorBody(requestId, status)),
-      platform: "error",
+      errorMessage: exitReason(status),
+      failure: (requestId) => ({
+        errorType: "Runtime.ExitError",
+        body: encoder.encode(exitErrorBody(requestId, status)),
+        platform: "error",
+      }),
+    };
+  }
+
+  #emitStarted(pid: number | undefined): void {
+    const events = this.#ctx.events;
+    if (!events.active) return;
+    events.emit({
+      type: "environment.started",
+      time: Date.now(),
+      functionName: this.#fn.name,
+      environmentId: this.id,
+      generation: this.generation,
+      pid,
+    });
+  }
+
+  #emitInvocationStarted(invocation: Invocation): void {
+    const events = this.#ctx.events;
+    if (!events.active) return;
+    events.emit({
+      type: "invocation.started",
+      time: Date.now(),
+      functionName: this.#fn.name,
+      requestId: invocation.requestId,
+      environmentId: this.id,
+      generation: this.generation,
+    });
+  }
+
+  #emitFinished(
+    invocation: Invocation,
+    fields: { durationMs: number; initDurationMs: number | undefined; maxMemoryUsedMB: number },
+    failure: FunctionError | undefined,
+    reportedError: string | undefined,
+  ): void {
+    const errorType = failure?.errorType ?? reportedError;
+    this.#ctx.events.emit({
+      type: "invocation.finished",
+      time: Date.now(),
+      functionName: this.#fn.name,
+      requestId: invocation.requestId,
+      environmentId: this.id,
+      generation: this.generation,
+      outcome:
+        failure?.platform === "timeout"
+          ? "timeout"
+          : errorType === "Runtime.ExitError"
+            ? "crash"
+            : errorType === undefined
+              ? "success"
+              : "error",
+      durationMs: fields.durationMs,
+      ...(fields.initDurationMs === undefined ? {} : { initDurationMs: fields.initDurationMs }),
+      ...(fields.maxMemoryUsedMB > 0 ? { maxMemoryMB: fields.maxMemoryUsedMB } : {}),
+      ...(errorType === undefined ? {} : { errorType }),
     });
   }
 
@@ -612,26 +759,31 @@ export class Environment implements RuntimeApiHost {
   // --- logs ------------------------------------------------------------------------------------
 
   #runtimeLine(stream: "stdout" | "stderr", line: string): void {
-    const invocation = this.current;
-    invocation?.logTail?.push(line);
-    this.#ctx.log({
-      time: Date.now(),
-      functionName: this.#fn.name,
-      requestId: invocation?.requestId,
-      stream,
-      line,
-    });
+    this.#line(stream, line, this.current);
   }
 
   #platformLine(line: string, invocation: Invocation | undefined = this.current): void {
+    this.#line("platform", line, invocation);
+  }
+
+  #line(stream: "stdout" | "stderr" | "platform", line: string, invocation: Invocation | undefined): void {
     invocation?.logTail?.push(line);
-    this.#ctx.log({
-      time: Date.now(),
-      functionName: this.#fn.name,
-      requestId: invocation?.requestId,
-      stream: "platform",
-      line,
-    });
+    const time = Date.now();
+    const functionName = this.#fn.name;
+    const requestId = invocation?.requestId;
+    this.#ctx.log({ time, functionName, requestId, stream, line });
+    const events = this.#ctx.events;
+    if (events.active) {
+      events.emit({
+        type: "invocation.log",
+        time,
+        functionName,
+        requestId,
+        environmentId: this.id,
+        stream,
+        line,
+      });
+    }
   }
 }
 
@@ -666,6 +818,18 @@ function decodeBase64(text: string): Uint8Array {
   } catch {
     return encoder.encode(text);
   }
+}
+
+/** The `errorMessage` of an error JSON body, or the body as text. */
+function errorMessageOf(body: Uint8Array): string {
+  const text = decoder.decode(body);
+  try {
+    const parsed = JSON.parse(text);
+    if (parsed && typeof parsed.errorMessage === "string") return parsed.errorMessage;
+  } catch {
+    // Not JSON: the text is the message.
+  }
+  return text;
 }
 
 function describeExit(status: ExitStatus): string {

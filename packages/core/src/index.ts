@@ -5,7 +5,9 @@
  */
 import { exitErrorBody, InvokeApiError, type InvokeOutput, MAX_ASYNC_PAYLOAD_BYTES } from "@lambkin/protocol";
 import { AsyncQueue } from "./async-queue.ts";
-import { type LambkinConfig, type ResolvedConfig, resolveConfig } from "./config.ts";
+import { ConfigError, type LambkinConfig, type ResolvedConfig, resolveConfig } from "./config.ts";
+import type { EnvironmentContext } from "./environment.ts";
+import { EventBus, type LambkinEventListener } from "./events.ts";
 import { Invocation } from "./invocation.ts";
 import { invokeBuffered, schedulerFor, validatePayload } from "./invoke.ts";
 import { createInvokeApi } from "./invoke-api.ts";
@@ -27,6 +29,7 @@ export {
   resolveConfig,
   resolvePath,
 } from "./config.ts";
+export type * from "./events.ts";
 export type { FunctionError, Outcome } from "./invocation.ts";
 export type { InvokeResult } from "./invoke.ts";
 export {
@@ -68,7 +71,15 @@ export interface ListenInfo {
   urlPort: number;
 }
 
+/** What `update` did: function names added, removed, and changed (recycled). */
+export interface UpdateResult {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
 export interface Lambkin {
+  /** The config in force (replaced by `update`). */
   readonly config: ResolvedConfig;
   readonly platform: Platform;
   /** The Invoke API as a fetch handler (AWS SDK and CLI requests). */
@@ -81,6 +92,22 @@ export interface Lambkin {
   invoke(functionName: string, payload?: unknown, options?: InvokeOptions): Promise<InvokeOutput>;
   /** Runtime processes alive now, of one function or all (for tests that check nothing is left behind). */
   pids(functionName?: string): number[];
+  /** Calls `listener` with every event from now on (see events.ts); returns the unsubscribe function. */
+  subscribe(listener: LambkinEventListener): () => void;
+  /**
+   * Replaces a function's environments: idle ones stop at once, busy ones finish their invocation
+   * and then stop, and every invocation submitted after the call goes to a new environment (of
+   * the next generation). With `prewarm`, one new environment starts at once; the promise
+   * resolves when it is ready or its init failed (an `environment.init-failed` event says which).
+   */
+  recycle(functionName: string, reason: string, options?: { prewarm?: boolean }): Promise<void>;
+  /**
+   * Reconfigures the running lambkin: new functions appear in the fronts, removed ones answer 404
+   * (their environments stop once idle), changed ones are recycled. An invalid config throws
+   * `ConfigError` and changes nothing; so does a change of `host`, `port` or `urlPort` once
+   * listening (restart to apply those).
+   */
+  update(config: LambkinConfig): Promise<UpdateResult>;
   /** Stops every environment (no child process is left), answers what is pending, closes listeners. */
   close(): Promise<void>;
 }
@@ -93,16 +120,33 @@ export async function createLambkin(
   platform: Platform,
   options: LambkinOptions = {},
 ): Promise<Lambkin> {
-  const config = await resolveConfig(input, options.baseDir ?? platform.cwd(), platform);
-  const log = options.log ?? consoleSink;
-  const engines = options.engines ?? defaultEngineCommands(platform);
+  const baseDir = options.baseDir ?? platform.cwd();
+  const events = new EventBus();
+  // One context for every scheduler and environment; `update` replaces its config.
+  const ctx: EnvironmentContext = {
+    platform,
+    config: await resolveConfig(input, baseDir, platform),
+    engines: options.engines ?? defaultEngineCommands(platform),
+    log: options.log ?? consoleSink,
+    events,
+  };
+  const log = ctx.log;
   const schedulers = new Map<string, FunctionScheduler>();
-  for (const fn of config.functions.values()) {
-    schedulers.set(fn.name, new FunctionScheduler(fn, { platform, config, engines, log }));
-  }
-  const asyncQueue = new AsyncQueue(config, log);
+  /** Functions removed by `update` whose environments may still be finishing: close() stops them too. */
+  const removed = new Set<FunctionScheduler>();
+  for (const fn of ctx.config.functions.values()) schedulers.set(fn.name, new FunctionScheduler(fn, ctx));
+  const asyncQueue = new AsyncQueue({
+    get config() {
+      return ctx.config;
+    },
+    log,
+    events,
+    scheduler: (name) => schedulers.get(name),
+  });
   const fetch = createInvokeApi({
-    config,
+    get config() {
+      return ctx.config;
+    },
     schedulers,
     asyncQueue,
     startedAt: new Date(),
@@ -111,18 +155,78 @@ export async function createLambkin(
   const urlFetch = createUrlApi(schedulers);
   const servers: Server[] = [];
   let closing: Promise<void> | undefined;
+  /** Updates run one after another: each compares against the config the previous one left. */
+  let updating: Promise<unknown> = Promise.resolve();
+
+  async function update(input: LambkinConfig): Promise<UpdateResult> {
+    if (closing) throw new Error("lambkin is closed: it cannot be updated");
+    const next = await resolveConfig(input, baseDir, platform);
+    const current = ctx.config;
+    if (servers.length > 0) {
+      for (const key of ["host", "port", "urlPort"] as const) {
+        if (next[key] !== current[key]) {
+          throw new ConfigError(
+            `${key} cannot change while lambkin is listening (${current[key]} → ${next[key]}): restart lambkin to apply it`,
+          );
+        }
+      }
+    }
+    // The region and account are in every function's ARN and environment.
+    const everything = next.region !== current.region || next.accountId !== current.accountId;
+    const result: UpdateResult = { added: [], removed: [], changed: [] };
+    ctx.config = next;
+    for (const [name, scheduler] of schedulers) {
+      if (next.functions.has(name)) continue;
+      schedulers.delete(name);
+      removed.add(scheduler);
+      result.removed.push(name);
+      void scheduler.retire("function removed from the config");
+    }
+    for (const fn of next.functions.values()) {
+      const scheduler = schedulers.get(fn.name);
+      if (!scheduler) {
+        schedulers.set(fn.name, new FunctionScheduler(fn, ctx));
+        result.added.push(fn.name);
+      } else if (everything || JSON.stringify(scheduler.fn) !== JSON.stringify(fn)) {
+        void scheduler.recycle("configuration changed", { fn });
+        result.changed.push(fn.name);
+      }
+    }
+    if (next.idleTimeoutMs !== current.idleTimeoutMs) for (const s of schedulers.values()) s.resetReaper();
+    return result;
+  }
 
   return {
-    config,
+    get config() {
+      return ctx.config;
+    },
     platform,
     fetch,
     urlFetch,
+    subscribe: (listener) => events.subscribe(listener),
+    recycle(functionName, reason, opts = {}) {
+      const scheduler = schedulers.get(functionName);
+      if (!scheduler) {
+        return Promise.reject(
+          new Error(
+            `cannot recycle "${functionName}": no such function (known: ${[...schedulers.keys()].join(", ")})`,
+          ),
+        );
+      }
+      return scheduler.recycle(reason, opts);
+    },
+    update(input) {
+      const run = updating.then(() => update(input));
+      updating = run.catch(() => {});
+      return run;
+    },
     async listen() {
-      const api = await platform.serve(fetch, { hostname: config.host, port: config.port });
+      const { host: hostname, port, urlPort } = ctx.config;
+      const api = await platform.serve(fetch, { hostname, port });
       servers.push(api);
-      const urls = await platform.serve(urlFetch, { hostname: config.host, port: config.urlPort });
+      const urls = await platform.serve(urlFetch, { hostname, port: urlPort });
       servers.push(urls);
-      const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       return {
         url: `http://${host}:${api.port}`,
         port: api.port,
@@ -131,7 +235,7 @@ export async function createLambkin(
       };
     },
     async invoke(functionName, payload = {}, opts = {}) {
-      const scheduler = schedulerFor(schedulers, config, functionName);
+      const scheduler = schedulerFor(schedulers, ctx.config, functionName);
       const type = opts.invocationType ?? "RequestResponse";
       const bytes = validatePayload(
         payload instanceof Uint8Array
@@ -146,7 +250,7 @@ export async function createLambkin(
         clientContext: opts.clientContext === undefined ? undefined : JSON.stringify(opts.clientContext),
       });
       if (type === "Event") {
-        asyncQueue.enqueue(scheduler, {
+        asyncQueue.enqueue(scheduler.fn.name, {
           requestId: invocation.requestId,
           payload: bytes,
           receivedAt: invocation.receivedAt,
@@ -160,15 +264,16 @@ export async function createLambkin(
       return out;
     },
     pids(functionName) {
-      const selected = functionName === undefined ? [...schedulers.values()] : [schedulers.get(functionName)];
-      return selected.flatMap((s) => s?.pids ?? []);
+      const all = [...schedulers.values(), ...removed];
+      const selected = functionName === undefined ? all : all.filter((s) => s.fn.name === functionName);
+      return selected.flatMap((s) => s.pids);
     },
     close() {
       closing ??= (async () => {
         asyncQueue.close();
         const shutdown = { code: null, signal: "SIGTERM" };
         await Promise.all(
-          [...schedulers.values()].map((s) =>
+          [...schedulers.values(), ...removed].map((s) =>
             s.close((requestId) => ({
               errorType: "Runtime.ExitError",
               body: encoder.encode(exitErrorBody(requestId, shutdown)),

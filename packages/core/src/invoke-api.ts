@@ -162,7 +162,7 @@ export function createInvokeApi(ctx: InvokeApiContext): FetchHandler {
     if (type === "Event") {
       const invocation = new Invocation({ payload, traceId });
       // Throttles and errors of the event itself are retried by the queue, never told to the caller.
-      ctx.asyncQueue.enqueue(scheduler, {
+      ctx.asyncQueue.enqueue(scheduler.fn.name, {
         requestId: invocation.requestId,
         payload,
         traceId: invocation.traceId,

@@ -37,6 +37,12 @@ export interface StartedLambkin {
   readonly functionUrl: string;
   readonly urlPort: number;
   readonly lambkin: Lambkin;
+  /** See `Lambkin.subscribe`. */
+  subscribe: Lambkin["subscribe"];
+  /** See `Lambkin.recycle`. */
+  recycle: Lambkin["recycle"];
+  /** See `Lambkin.update`. */
+  update: Lambkin["update"];
   invoke(functionName: string, payload?: unknown, options?: InvokeOptions): Promise<InvokeResponse>;
   close(): Promise<void>;
 }
@@ -74,6 +80,9 @@ export async function startLambkin(
     functionUrl: listening.functionUrl,
     urlPort: listening.urlPort,
     lambkin,
+    subscribe: (listener) => lambkin.subscribe(listener),
+    recycle: (functionName, reason, opts) => lambkin.recycle(functionName, reason, opts),
+    update: (config) => lambkin.update(config),
     async invoke(functionName, payload, opts) {
       const out = await lambkin.invoke(functionName, payload, opts);
       const response: InvokeResponse = {

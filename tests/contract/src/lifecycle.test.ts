@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { LambkinEvent } from "@lambkin/core";
 import { type StartedLambkin, start } from "@lambkin/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixturesDir } from "./config.ts";
@@ -64,6 +65,8 @@ afterAll(async () => {
 describe("async invocations", () => {
   it("retry a failing event twice, with the same request id", async () => {
     const file = counterFile();
+    const seen: LambkinEvent[] = [];
+    const unsubscribe = lk.subscribe((event) => seen.push(event));
     const out = await lk.invoke("retried", { appendTo: file, outcome: "error" }, { invocationType: "Event" });
     expect(out.statusCode).toBe(202);
     expect(await waitFor(() => lines(file).length >= 3)).toBe(true);
@@ -72,6 +75,18 @@ describe("async invocations", () => {
     const attempts = lines(file);
     expect(attempts).toHaveLength(3);
     expect(new Set(attempts.map((l) => l.split(" ")[0]))).toEqual(new Set([out.requestId]));
+    unsubscribe();
+    // The event stream tells each retry, and each attempt's end.
+    const mine = seen.filter((e) => "requestId" in e && e.requestId === out.requestId);
+    expect(mine.filter((e) => e.type === "invocation.retry")).toEqual([
+      expect.objectContaining({ functionName: "retried", attempt: 2, cause: "error", delayMs: 200 }),
+      expect.objectContaining({ functionName: "retried", attempt: 3, cause: "error", delayMs: 400 }),
+    ]);
+    const finished = mine.filter((e) => e.type === "invocation.finished");
+    expect(finished.map((e) => [e.outcome, e.errorType])).toEqual(Array(3).fill(["error", "Attempt"]));
+    expect(
+      mine.some((e) => e.type === "invocation.log" && e.stream === "platform" && e.line.startsWith("REPORT")),
+    ).toBe(true);
   });
 
   it("honour maximumRetryAttempts", async () => {

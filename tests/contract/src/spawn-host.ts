@@ -1,6 +1,7 @@
 /** Starts lambkin on another engine (host/host.ts) and hands the contract suite its URLs. */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type ControlReply, remoteControl } from "./host-control.ts";
 import type { ContractTarget } from "./suite.ts";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -16,8 +17,9 @@ export async function spawnHost(engine: "bun" | "deno"): Promise<ContractTarget>
   const child = spawn(program!, args, {
     cwd: root,
     env: { ...process.env, LAMBKIN_CONTRACT_HOST_ONLY: "must not reach a runtime" },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
   });
+  let onReply: (reply: ControlReply) => void = () => {};
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const ready = await new Promise<{ url: string; functionUrl: string }>((resolve, reject) => {
     let buffered = "";
@@ -25,7 +27,8 @@ export async function spawnHost(engine: "bun" | "deno"): Promise<ContractTarget>
     child.stdout!.on("data", (chunk: Buffer) => {
       buffered += chunk.toString();
       for (const line of buffered.split("\n").slice(0, -1)) {
-        if (line.startsWith("{") && line.includes('"ready"')) {
+        if (line.startsWith('{"reply"')) onReply(JSON.parse(line));
+        else if (line.startsWith("{") && line.includes('"ready"')) {
           clearTimeout(timer);
           resolve(JSON.parse(line));
         }
@@ -38,6 +41,12 @@ export async function spawnHost(engine: "bun" | "deno"): Promise<ContractTarget>
     url: ready.url,
     functionUrl: ready.functionUrl,
     engine,
+    control: remoteControl(
+      (line) => child.stdin!.write(line),
+      (handler) => {
+        onReply = handler;
+      },
+    ),
     async shutdown() {
       child.kill("SIGTERM");
       const code = await exited;

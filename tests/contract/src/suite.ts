@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { EventStreamDecoder } from "@lambkin/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadlineContract } from "./deadline.contract.ts";
+import type { HostControl } from "./host-control.ts";
+import { reconfigureContract } from "./reconfigure.ts";
 
 export interface ContractTarget {
   /** The Invoke API endpoint, e.g. http://127.0.0.1:41234. */
@@ -18,6 +20,8 @@ export interface ContractTarget {
   functionUrl: string;
   /** The engine hosting lambkin (for messages). */
   engine: string;
+  /** lambkin's own API on that host: recycle, update, events. */
+  control: HostControl;
   /** Stops lambkin the way a user does (close(), or SIGINT/SIGTERM to the CLI). */
   shutdown(): Promise<void>;
 }
@@ -784,6 +788,7 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
     const reply = await invoke(fn, payload, { "X-Amz-Log-Type": "Tail" });
     return { status: reply.status, headers: reply.headers, text: reply.text, log: decodeLog(reply) };
   });
+  reconfigureContract(() => target, invoke, seenPids);
 
   describe("shutdown", () => {
     it("knows the processes to check: a runtime and a child it started", async () => {
