@@ -140,6 +140,8 @@ export class Environment implements RuntimeApiHost {
   /** Fails the stream in flight when the environment dies under it. */
   #abortStream: ((error: FunctionError) => void) | undefined;
   #stopping: Promise<void> | undefined;
+  /** The last invocation #finish ended: its REPORT comes before the environment's `stopped` event. */
+  #lastFinished: Invocation | undefined;
   /** The highest peak RSS measured so far (MB), and when it was read. */
   #peakMemoryMB = 0;
   #memorySampledAt = Number.NEGATIVE_INFINITY;
@@ -296,6 +298,7 @@ export class Environment implements RuntimeApiHost {
     }
     this.#inspector?.close();
     await this.#server?.close();
+    await this.#lastFinished?.whenReported();
     const events = this.#ctx.events;
     if (events.active) {
       const base = {
@@ -532,6 +535,7 @@ export class Environment implements RuntimeApiHost {
     // wrote its output to the pipe before it posted its answer, but the host may read the answer's
     // socket before the pipe in the same poll: this turn lets those lines land in the invocation's
     // log (and Tail) ahead of END. The runtime's next `next` arrives in a later turn.
+    this.#lastFinished = invocation;
     afterPendingIO(() => this.#report(invocation, durationMs, initDurationMs, failure, reportedError));
   }
 

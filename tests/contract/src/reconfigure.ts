@@ -26,6 +26,16 @@ const withFresh = (fn: Fresh) => ({
   functions: { ...contractConfig.functions, fresh: fn },
 });
 
+/** Polls `get` until `done` says yes (or 5 s pass), and returns what it got last. */
+async function until<T>(get: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await get();
+  for (let waited = 0; waited < 5000 && !done(value); waited += 25) {
+    await new Promise((r) => setTimeout(r, 25));
+    value = await get();
+  }
+  return value;
+}
+
 async function gone(pid: number, ms = 5000): Promise<boolean> {
   for (let waited = 0; waited < ms && isRunning(pid); waited += 25)
     await new Promise((r) => setTimeout(r, 25));
@@ -81,9 +91,16 @@ export function reconfigureContract(
       expect(await gone(idle.pid)).toBe(true);
       expect(await gone(finished.pid)).toBe(true);
 
-      const events = await eventsOf("fresh", mark);
-      const busyEnv = envOf(await control.events(), finished.pid);
-      const idleEnv = envOf(events, idle.pid)!;
+      const busyEnv = envOf(await control.events(), finished.pid)!;
+      const idleEnv = envOf(await eventsOf("fresh", mark), idle.pid)!;
+      // The host tells `stopped` once the process is gone and its listener closed.
+      const events = await until(
+        () => eventsOf("fresh", mark),
+        (all) =>
+          [busyEnv, idleEnv].every((env) =>
+            all.some((e) => e.type === "environment.stopped" && e.environmentId === env.environmentId),
+          ),
+      );
       const nextEnv = envOf(events, next.pid)!;
       expect(nextEnv.generation).toBe(idleEnv.generation + 1);
       const index = (match: (e: LambkinEvent) => boolean) => events.findIndex(match);
@@ -95,7 +112,7 @@ export function reconfigureContract(
       // The idle one stopped while the busy one was still running; the busy one stopped after it answered.
       expect(stopped(idleEnv)).toBeGreaterThan(-1);
       expect(stopped(idleEnv)).toBeLessThan(busyDone);
-      expect(stopped(busyEnv!)).toBeGreaterThan(busyDone);
+      expect(stopped(busyEnv)).toBeGreaterThan(busyDone);
       expect(events[stopped(idleEnv)]).toMatchObject({ reason: "recycled", detail: "contract test" });
       expect(events[busyDone]).toMatchObject({ outcome: "success", generation: idleEnv.generation });
     });
