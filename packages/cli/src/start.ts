@@ -2,7 +2,6 @@
  * `lambkin start`: load the config, pick the adapter of the engine running the CLI, listen, print
  * the ready line, then the logs until SIGINT/SIGTERM.
  */
-import { relative } from "node:path";
 import {
   batchedWriter,
   createLambkin,
@@ -13,12 +12,12 @@ import {
   resolveConfig,
 } from "@lambkin/core";
 import { CliError, type ParsedArgs, portValue } from "./args.ts";
-import { loadConfig } from "./config-file.ts";
 import { currentEngine, type EngineName, loadPlatform, relaunch } from "./engine.ts";
 import { functionEngines } from "./function-engines.ts";
 import { addressInUseError, isAddressInUse } from "./listen-error.ts";
 import { bold, jsonSink, type LogFormat, textSink, useColour } from "./log-format.ts";
 import type { Output } from "./output.ts";
+import { loadProject, projectFlags } from "./project.ts";
 
 export interface StartContext {
   out: Output;
@@ -43,12 +42,12 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     values["url-port"] === undefined
       ? undefined
       : portValue("url-port", values["url-port"] as string, "start");
-  const loaded = await loadConfig(values.config as string | undefined);
+  const loaded = await loadProject(projectFlags(values, "start"));
   const config: LambkinConfig = { ...loaded.config };
   if (port !== undefined) config.port = port;
   if (urlPort !== undefined) config.urlPort = urlPort;
   if (values.host !== undefined) config.host = values.host as string;
-  const shownFile = relative(process.cwd(), loaded.file) || loaded.file;
+  const { shownFile } = loaded;
   if (values.inspect !== undefined)
     config.functions = inspecting(config, values.inspect as string, shownFile);
 
@@ -62,6 +61,7 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   const log = Object.assign(sink, { flush: write.flush });
 
   const platform = await loadPlatform();
+  for (const warning of loaded.warnings) out.stderr(`lambkin: warning: ${warning}\n`);
   let lambkin: Lambkin;
   try {
     // Resolved once here too, so that a function whose engine is missing stops the start.
@@ -97,7 +97,8 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
 
   const count = lambkin.config.functions.size;
   const version = platform.version.replace(/^v/, "");
-  const message = `lambkin ready (${platform.name} ${version}) — Invoke API ${info.url} · Function URLs ${info.functionUrl} · ${count} function${count === 1 ? "" : "s"}`;
+  const from = loaded.templates.length > 0 ? ` · from ${loaded.templates.join(", ")}` : "";
+  const message = `lambkin ready (${platform.name} ${version}) — Invoke API ${info.url} · Function URLs ${info.functionUrl} · ${count} function${count === 1 ? "" : "s"}${from}`;
   if (format === "json") {
     out.stdout(
       `${JSON.stringify({
@@ -109,6 +110,7 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
         invokeUrl: info.url,
         functionUrl: info.functionUrl,
         functions: [...lambkin.config.functions.keys()],
+        ...(loaded.templates.length > 0 ? { templates: loaded.templates } : {}),
       })}\n`,
     );
   } else out.stdout(`${colour ? bold(message) : message}\n`);

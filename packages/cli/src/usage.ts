@@ -12,6 +12,16 @@ const common: Record<string, OptionSpec> = {
   version: { type: "boolean", short: "v" },
 };
 
+/** Flags that run a SAM/CloudFormation template or CDK output instead of (or with) a config. */
+const templateOptions: Record<string, OptionSpec> = {
+  template: { type: "string", short: "t" },
+  "cdk-out": { type: "string" },
+  stack: { type: "string" },
+  "parameter-overrides": { type: "string" },
+  "env-vars": { type: "string" },
+  "skip-unsupported": { type: "boolean" },
+};
+
 export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = {
   top: common,
   start: {
@@ -23,6 +33,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     "log-format": { type: "string", choices: ["text", "json"] },
     "host-engine": { type: "string", choices: ["node", "bun", "deno"] },
     inspect: { type: "string" },
+    ...templateOptions,
   },
   invoke: {
     ...common,
@@ -50,7 +61,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
 export const USAGE: Record<CommandName | "top", string> = {
   top: `usage: lambkin <${COMMANDS.join("|")}> [options]   (lambkin <command> --help for details)`,
   start:
-    "usage: lambkin start [--config FILE] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION]",
+    "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION]",
   invoke:
     "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
   list: "usage: lambkin list [--endpoint URL | --config FILE]",
@@ -86,6 +97,14 @@ URL once it accepts invokes, then the functions' logs. Ctrl-C stops it and every
 options:
   -c, --config FILE        lambkin.config.json, or a .ts/.js/.mjs file exporting the config as default
                            (default: ./lambkin.config.json)
+  -t, --template FILE      an AWS SAM or CloudFormation template (YAML or JSON) to run as it is
+                           (default without a config: .aws-sam/build/template.yaml, else template.yaml)
+      --cdk-out DIR        a CDK output folder (cdk.out): every stack of its manifest.json
+      --stack NAME         with --cdk-out: only this stack
+      --parameter-overrides 'Name=Value …'
+                           values for the template's Parameters (SAM's ParameterKey=…,ParameterValue=… too)
+      --env-vars FILE      SAM's env file: {"LogicalId": {"VAR": "v"}, "Parameters": {"VAR": "v"}}
+      --skip-unsupported   start without the functions whose runtime lambkin cannot run (one warning each)
   -p, --port N             Invoke API port (default: the config's port, else 3001; 0 picks a free one)
       --url-port N         Function URL port (default: the config's urlPort, else 3000)
       --host ADDR          address to listen on (default: the config's host, else 127.0.0.1)

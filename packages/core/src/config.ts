@@ -16,7 +16,11 @@ import {
   parseHandler,
 } from "@lambkin/protocol";
 import { parse as parseDotenv } from "dotenv";
+import { ConfigError } from "./config-error.ts";
 import type { Platform } from "./platform.ts";
+import { type ResolvedRoute, type RouteConfig, resolveRoutes } from "./route-config.ts";
+
+export type { CorsConfig, ResolvedRoute, RouteConfig } from "./route-config.ts";
 
 export type RuntimeName = "node" | "bun" | "deno" | "provided";
 export const RUNTIMES: readonly RuntimeName[] = ["node", "bun", "deno", "provided"];
@@ -56,6 +60,11 @@ export interface FunctionConfig {
   inspect?: boolean;
   /** Async invokes: the oldest an event may get before it is dropped, 60–21600 s. Default 21600. */
   maximumEventAgeInSeconds?: number;
+  /**
+   * Layer folders, relative to the config file, laid out as a layer's zip (`nodejs/node_modules`,
+   * `bin`, `lib`): what Lambda extracts to `/opt` goes on NODE_PATH, PATH and LD_LIBRARY_PATH.
+   */
+  layers?: string[];
 }
 
 export interface LambkinConfig {
@@ -76,6 +85,8 @@ export interface LambkinConfig {
   /** A dotenv file of variables for every function, under the top-level `environment`. */
   envFile?: string;
   functions: Record<string, FunctionConfig>;
+  /** API Gateway routes served on the Function URL port, ahead of `/<function>/…`. */
+  routes?: RouteConfig[];
 }
 
 /** A function with every default applied and its code folder made absolute. */
@@ -99,6 +110,8 @@ export interface ResolvedFunction {
   maximumRetryAttempts: number;
   maximumEventAgeInSeconds: number;
   inspect: boolean;
+  /** Absolute layer folders, in order. */
+  layers: string[];
 }
 
 export interface ResolvedConfig {
@@ -110,11 +123,10 @@ export interface ResolvedConfig {
   idleTimeoutMs: number;
   asyncRetryDelaysMs: number[];
   functions: Map<string, ResolvedFunction>;
+  routes: ResolvedRoute[];
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+export { ConfigError };
 
 /** Variables Lambda sets itself; a function's `environment` may not override them. */
 export const RESERVED_VARIABLES = new Set([
@@ -150,6 +162,7 @@ const TOP_KEYS = new Set([
   "environment",
   "envFile",
   "functions",
+  "routes",
 ]);
 const FUNCTION_KEYS = new Set([
   "runtime",
@@ -168,6 +181,7 @@ const FUNCTION_KEYS = new Set([
   "maximumRetryAttempts",
   "maximumEventAgeInSeconds",
   "inspect",
+  "layers",
 ]);
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
@@ -246,6 +260,7 @@ export async function resolveConfig(
     idleTimeoutMs: idleTimeout * 1000,
     asyncRetryDelaysMs: asyncRetryDelays.map((s) => s * 1000),
     functions,
+    routes: resolveRoutes(input.routes, functions),
   };
 }
 
@@ -311,6 +326,18 @@ async function resolveFunction(
     command = fn.command as string[];
   }
   const own = await resolveVariables(`${at}.`, fn, baseDir, platform);
+  const layers: string[] = [];
+  if (fn.layers !== undefined) {
+    if (!Array.isArray(fn.layers) || fn.layers.some((l) => typeof l !== "string" || l === "")) {
+      throw new ConfigError(`${at}.layers must be a list of layer folders, got ${show(fn.layers)}`);
+    }
+    for (const layer of fn.layers as string[]) {
+      const dir = resolvePath(baseDir, layer);
+      if (!(await platform.stat(dir))?.isDirectory)
+        throw new ConfigError(`${at}.layers: no folder at ${dir}`);
+      layers.push(dir);
+    }
+  }
   const logFormat = fn.logFormat ?? "Text";
   if (logFormat !== "Text" && logFormat !== "JSON")
     throw new ConfigError(`${at}.logFormat must be "Text" or "JSON", got ${show(logFormat)}`);
@@ -362,6 +389,7 @@ async function resolveFunction(
         ? 21_600
         : integer(`${at}.maximumEventAgeInSeconds`, fn.maximumEventAgeInSeconds, 60, 21_600, " seconds"),
     inspect,
+    layers,
   };
 }
 

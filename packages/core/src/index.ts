@@ -20,11 +20,14 @@ import { createUrlApi } from "./url-api.ts";
 export type { AsyncEvent } from "./async-queue.ts";
 export {
   ConfigError,
+  type CorsConfig,
   type FunctionConfig,
   type LambkinConfig,
   RESERVED_VARIABLES,
   type ResolvedConfig,
   type ResolvedFunction,
+  type ResolvedRoute,
+  type RouteConfig,
   type RuntimeName,
   resolveConfig,
   resolvePath,
@@ -42,6 +45,7 @@ export {
   silentSink,
 } from "./logs.ts";
 export type * from "./platform.ts";
+export { routeCollisions } from "./route-config.ts";
 export { defaultEngineCommands, type EngineCommands } from "./runtimes.ts";
 
 export interface LambkinOptions {

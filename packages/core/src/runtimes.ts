@@ -103,9 +103,16 @@ export function runtimeEnvironment(
     AWS_DEFAULT_REGION: config.region,
     TZ: ":UTC",
     LANG: "en_US.UTF-8",
-    NODE_PATH: `${fn.codeDir}/node_modules`,
+    NODE_PATH: [...fn.layers.map((l) => `${l}/nodejs/node_modules`), `${fn.codeDir}/node_modules`].join(":"),
     AWS_LAMBDA_LOG_FORMAT: fn.logFormat,
   });
+  if (fn.layers.length > 0) {
+    // What Lambda extracts to /opt: /opt/bin ends PATH and /opt/lib ends LD_LIBRARY_PATH there.
+    env.PATH = [env.PATH, ...fn.layers.map((l) => `${l}/bin`)].join(":");
+    env.LD_LIBRARY_PATH = [env.LD_LIBRARY_PATH, ...fn.layers.map((l) => `${l}/lib`)]
+      .filter(Boolean)
+      .join(":");
+  }
   if (fn.handler !== undefined) env._HANDLER = fn.handler;
   if (fn.logLevel !== undefined) env.AWS_LAMBDA_LOG_LEVEL = fn.logLevel;
   if (fn.runtime === "node" && engines.node[0] === platform.execPath) {

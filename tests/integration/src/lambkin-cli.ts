@@ -48,6 +48,10 @@ export interface Exit {
 export interface LambkinCli {
   /** The Invoke API URL from the ready line, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
+  /** The Function URL base from the ready line (API Gateway routes are served there too). */
+  readonly functionUrl: string;
+  /** The ready line as JSON (`--log-format json`). */
+  readonly ready: Record<string, unknown>;
   /** The CLI's own pid; runtime processes are its children. */
   readonly pid: number;
   /** Log records so far, in the order the CLI printed them. */
@@ -75,17 +79,29 @@ export async function startLambkinCli(
   functions: Record<string, FunctionSettings>,
   opts: { readyTimeoutMs?: number } = {},
 ): Promise<LambkinCli> {
-  if (!existsSync(CLI_JS)) {
-    throw new Error(`${CLI_JS} does not exist: build first (npx turbo run build)`);
-  }
   const dir = await mkdtemp(join(tmpdir(), "lambkin-cli-test-"));
   const config = join(dir, "lambkin.config.json");
   await writeFile(config, `${JSON.stringify({ functions }, null, 2)}\n`);
+  return startLambkinCliWith(["--config", config], { ...opts, cwd: dir, removeDir: true });
+}
 
+/**
+ * `lambkin start ARGS --port 0 --url-port 0 --log-format json` in `cwd` (e.g. a template project's
+ * folder), optionally relaunched on another host engine.
+ */
+export async function startLambkinCliWith(
+  args: readonly string[],
+  opts: { cwd: string; readyTimeoutMs?: number; removeDir?: boolean; hostEngine?: "node" | "bun" | "deno" },
+): Promise<LambkinCli> {
+  if (!existsSync(CLI_JS)) {
+    throw new Error(`${CLI_JS} does not exist: build first (npx turbo run build)`);
+  }
+  const dir = opts.cwd;
+  const engine = opts.hostEngine && opts.hostEngine !== "node" ? ["--host-engine", opts.hostEngine] : [];
   // --port 0 / --url-port 0: free ports, so a run never collides with another lambkin.
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI_JS, "start", "--config", config, "--port", "0", "--url-port", "0", "--log-format", "json"],
+    [CLI_JS, "start", ...args, ...engine, "--port", "0", "--url-port", "0", "--log-format", "json"],
     { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
   );
   const pid = child.pid;
@@ -100,6 +116,8 @@ export async function startLambkinCli(
   let stderr = "";
   let pending = "";
   let url: string | undefined;
+  let functionUrl: string | undefined;
+  let ready: Record<string, unknown> | undefined;
   child.stdout!.setEncoding("utf8").on("data", (text: string) => {
     stdout += text;
     pending += text;
@@ -109,6 +127,12 @@ export async function startLambkinCli(
       if (url === undefined && line.includes("ready")) {
         // The ready line; the first URL after "Invoke API" (JSON or text) is the one callers use.
         url = /Invoke API (http:\/\/[^\s"]+)/.exec(line)?.[1];
+        functionUrl = /Function URLs (http:\/\/[^\s"]+)/.exec(line)?.[1];
+        try {
+          ready = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          // the text form
+        }
       } else {
         try {
           const record = JSON.parse(line) as LogRecord;
@@ -168,12 +192,14 @@ export async function startLambkinCli(
     await waitFor(() => url, opts.readyTimeoutMs ?? 20_000, "ready line with an Invoke API URL");
   } catch (error) {
     killTree();
-    await rm(dir, { recursive: true, force: true });
+    if (opts.removeDir) await rm(dir, { recursive: true, force: true });
     throw error;
   }
 
   return {
     url: url!,
+    functionUrl: functionUrl!,
+    ready: ready ?? {},
     pid,
     records,
     mark: () => new Promise((resolve) => setTimeout(() => resolve(records.length), 100)),
@@ -198,7 +224,7 @@ export async function startLambkinCli(
     },
     async destroy() {
       if (child.exitCode === null && child.signalCode === null) killTree();
-      await rm(dir, { recursive: true, force: true });
+      if (opts.removeDir) await rm(dir, { recursive: true, force: true });
     },
   };
 }
