@@ -136,7 +136,7 @@ describe("config errors exit 1 with the message and no stack trace", () => {
     const { dir } = tempConfig({ functions: {} }, "other.json");
     const r = await runCli(["start"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`lambkin: no lambkin.config.json in ${dir}`);
+    expect(r.stderr).toContain(`lambkin: no lambkin.config.json or template.yaml in ${dir}`);
     const missing = await runCli(["start", "--config", "nope.json"], { cwd: dir });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`lambkin: no config file at ${join(dir, "nope.json")}`);
