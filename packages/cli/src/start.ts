@@ -2,6 +2,7 @@
  * `lambkin start`: load the config, pick the adapter of the engine running the CLI, listen, print
  * the ready line, then the logs until SIGINT/SIGTERM.
  */
+import { resolve } from "node:path";
 import {
   batchedWriter,
   createLambkin,
@@ -18,6 +19,7 @@ import { addressInUseError, isAddressInUse } from "./listen-error.ts";
 import { bold, jsonSink, type LogFormat, textSink, useColour } from "./log-format.ts";
 import type { Output } from "./output.ts";
 import { loadProject, projectFlags } from "./project.ts";
+import { type Reloadable, startWatching, type Watching } from "./watch.ts";
 
 export interface StartContext {
   out: Output;
@@ -43,13 +45,18 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
       ? undefined
       : portValue("url-port", values["url-port"] as string, "start");
   const loaded = await loadProject(projectFlags(values, "start"));
-  const config: LambkinConfig = { ...loaded.config };
-  if (port !== undefined) config.port = port;
-  if (urlPort !== undefined) config.urlPort = urlPort;
-  if (values.host !== undefined) config.host = values.host as string;
   const { shownFile } = loaded;
-  if (values.inspect !== undefined)
-    config.functions = inspecting(config, values.inspect as string, shownFile);
+  // The project's settings, with the command line's over them (also when its files are edited).
+  const withFlags = (fileConfig: LambkinConfig): LambkinConfig => {
+    const config: LambkinConfig = { ...fileConfig };
+    if (port !== undefined) config.port = port;
+    if (urlPort !== undefined) config.urlPort = urlPort;
+    if (values.host !== undefined) config.host = values.host as string;
+    if (values.inspect !== undefined)
+      config.functions = inspecting(config, values.inspect as string, shownFile);
+    return config;
+  };
+  const config = withFlags(loaded.config);
 
   const format = (values["log-format"] as LogFormat | undefined) ?? "text";
   const colour = format === "text" && useColour(process.env, out.stdoutIsTTY);
@@ -81,7 +88,8 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   }
 
   // Signals are handled from here on: a Ctrl-C while listening must still stop the runtimes.
-  const stopped = stopOnSignal(lambkin, out);
+  let watching: Watching | undefined;
+  const stopped = stopOnSignal(lambkin, out, () => watching?.close());
   let info: Awaited<ReturnType<Lambkin["listen"]>>;
   try {
     info = await lambkin.listen();
@@ -115,6 +123,29 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     );
   } else out.stdout(`${colour ? bold(message) : message}\n`);
 
+  // Reloading needs core's recycle and update (a core without them is served unwatched).
+  if (!values["no-watch"] && typeof (lambkin as Partial<Reloadable>).recycle === "function") {
+    watching = startWatching({
+      lambkin: lambkin as unknown as Reloadable,
+      // The config file, or the templates it names (or that were found, or given as flags).
+      projectFiles: (loaded.templates.length > 0 ? loaded.templates : [shownFile]).map((f) =>
+        resolve(process.cwd(), f),
+      ),
+      readConfig: async () => {
+        const next = withFlags((await loadProject(projectFlags(values, "start"))).config);
+        try {
+          await resolveConfig(next, loaded.baseDir, platform);
+        } catch (error) {
+          if ((error as Error).name === "ConfigError")
+            throw new CliError(`${shownFile}: ${(error as Error).message}`);
+          throw error;
+        }
+        return next;
+      },
+      generation: generations(lambkin),
+      log,
+    });
+  }
   return stopped.done;
 }
 
@@ -151,7 +182,11 @@ function withoutHostEngine(argv: readonly string[]): string[] {
  * The first SIGINT/SIGTERM stops lambkin cleanly (every runtime process is killed); a second one
  * exits at once, for a runtime that ignores SIGTERM and a user who will not wait for the grace.
  */
-function stopOnSignal(lambkin: Lambkin, out: Output): { done: Promise<number>; dispose(): void } {
+function stopOnSignal(
+  lambkin: Lambkin,
+  out: Output,
+  beforeClose: () => Promise<void> | undefined,
+): { done: Promise<number>; dispose(): void } {
   let resolve!: (code: number) => void;
   const done = new Promise<number>((r) => {
     resolve = r;
@@ -166,13 +201,15 @@ function stopOnSignal(lambkin: Lambkin, out: Output): { done: Promise<number>; d
     }
     stopping = true;
     out.stderr("lambkin: stopping…\n");
-    lambkin.close().then(
-      () => resolve(0),
-      (error: Error) => {
-        out.stderr(`lambkin: error while stopping: ${error.message}\n`);
-        resolve(1);
-      },
-    );
+    Promise.resolve(beforeClose())
+      .then(() => lambkin.close())
+      .then(
+        () => resolve(0),
+        (error: Error) => {
+          out.stderr(`lambkin: error while stopping: ${error.message}\n`);
+          resolve(1);
+        },
+      );
   };
   const signals = ["SIGINT", "SIGTERM"] as const;
   for (const signal of signals) process.on(signal, onSignal);
@@ -192,4 +229,17 @@ function killGroup(pid: number): void {
       // no such group (or process): try the next form
     }
   }
+}
+
+/** The newest generation of each function's environments, as lambkin's events tell it. */
+function generations(lambkin: Lambkin): (functionName: string) => number | undefined {
+  const latest = new Map<string, number>();
+  const events = lambkin as unknown as {
+    subscribe?: (listener: (event: { functionName: string; generation?: number }) => void) => unknown;
+  };
+  events.subscribe?.((event) => {
+    if (event.generation !== undefined && event.generation > (latest.get(event.functionName) ?? 0))
+      latest.set(event.functionName, event.generation);
+  });
+  return (name) => latest.get(name);
 }

@@ -34,6 +34,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     "host-engine": { type: "string", choices: ["node", "bun", "deno"] },
     inspect: { type: "string" },
     ...templateOptions,
+    "no-watch": { type: "boolean" },
   },
   invoke: {
     ...common,
@@ -61,7 +62,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
 export const USAGE: Record<CommandName | "top", string> = {
   top: `usage: lambkin <${COMMANDS.join("|")}> [options]   (lambkin <command> --help for details)`,
   start:
-    "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION]",
+    "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION] [--no-watch]",
   invoke:
     "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
   list: "usage: lambkin list [--endpoint URL | --config FILE]",
@@ -111,6 +112,7 @@ options:
       --log-format F       text (default; coloured on a terminal, honours NO_COLOR/FORCE_COLOR) or json
                            (one JSON object per log record)
       --host-engine E      run lambkin itself on node, bun or deno (relaunches on the workspace's engine)
+      --no-watch           do not reload a function when its files or the config file change
       --inspect FUNCTION   debug FUNCTION (or several, comma-separated): its engine's inspector on
                            127.0.0.1:9229 (the next free port for a later environment), one
                            environment at a time, its timeout waiting while a debugger is connected

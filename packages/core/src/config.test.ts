@@ -139,6 +139,19 @@ describe("environment variables", () => {
   });
 });
 
+describe("watch", () => {
+  it("makes watch globs absolute from the code folder", async () => {
+    const config = await resolve(fn({ watch: ["../lib/**", "schema/*.json"] }));
+    expect(config.functions.get("hello")?.watch).toEqual(["/project/lib/**", "/project/fn/schema/*.json"]);
+  });
+
+  it("rejects a watch that is not a list of globs", async () => {
+    await expect(resolve(fn({ watch: "../lib" }))).rejects.toThrow(
+      'functions.hello.watch must be a list of globs (like "../lib/**"), got "../lib"',
+    );
+  });
+});
+
 describe("inspect", () => {
   it("runs a debugged function one environment at a time", async () => {
     const config = await resolve(fn({ inspect: true, concurrency: 5 }));

@@ -65,6 +65,11 @@ export interface FunctionConfig {
    * `bin`, `lib`): what Lambda extracts to `/opt` goes on NODE_PATH, PATH and LD_LIBRARY_PATH.
    */
   layers?: string[];
+  /**
+   * More files whose change reloads the function while `lambkin start` watches (its code folder
+   * always is): globs relative to the code folder, e.g. `["../lib/**"]` for shared code.
+   */
+  watch?: string[];
 }
 
 export interface LambkinConfig {
@@ -112,6 +117,8 @@ export interface ResolvedFunction {
   inspect: boolean;
   /** Absolute layer folders, in order. */
   layers: string[];
+  /** `watch` globs made absolute (relative to the code folder). */
+  watch: string[];
 }
 
 export interface ResolvedConfig {
@@ -182,6 +189,7 @@ const FUNCTION_KEYS = new Set([
   "maximumEventAgeInSeconds",
   "inspect",
   "layers",
+  "watch",
 ]);
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
@@ -351,6 +359,12 @@ async function resolveFunction(
     throw new ConfigError(
       `${at}.inspect applies to runtimes node, bun and deno (a "provided" runtime starts its own debugger)`,
     );
+  if (
+    fn.watch !== undefined &&
+    (!Array.isArray(fn.watch) || fn.watch.some((g) => typeof g !== "string" || g === ""))
+  ) {
+    throw new ConfigError(`${at}.watch must be a list of globs (like "../lib/**"), got ${show(fn.watch)}`);
+  }
   if (fn.description !== undefined && typeof fn.description !== "string") {
     throw new ConfigError(`${at}.description must be a string, got ${show(fn.description)}`);
   }
@@ -390,6 +404,7 @@ async function resolveFunction(
         : integer(`${at}.maximumEventAgeInSeconds`, fn.maximumEventAgeInSeconds, 60, 21_600, " seconds"),
     inspect,
     layers,
+    watch: ((fn.watch as string[] | undefined) ?? []).map((glob) => resolvePath(codeDir, glob)),
   };
 }
 

@@ -1,0 +1,175 @@
+/**
+ * `lambkin start` watching (on unless `--no-watch`): a save in a function's code folder, its
+ * `watch` globs or its env files recycles that function with one new environment pre-warmed, so
+ * every invoke after the reload line runs the new code and the next one is warm; an edit of the
+ * config file updates the running lambkin. A burst of events (an editor writing through a temp
+ * file and a rename) is one reload. Files are watched with chokidar, which smooths over what
+ * fs.watch reports differently on each platform and engine.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { relative } from "node:path";
+import type { LambkinConfig, LogSink, ResolvedConfig } from "@lambkin/core";
+import { type FSWatcher, watch } from "chokidar";
+import { ignoredBy, type Root, rootsOf } from "./watch-roots.ts";
+
+/** What the watcher needs of a running lambkin (core's `Lambkin`). */
+export interface Reloadable {
+  readonly config: ResolvedConfig;
+  recycle(functionName: string, reason: string, options?: { prewarm?: boolean }): Promise<void>;
+  update(config: LambkinConfig): Promise<{ added: string[]; removed: string[]; changed: string[] }>;
+}
+
+export interface WatchOptions {
+  lambkin: Reloadable;
+  /** The config file and the templates it was built from, absolute. */
+  projectFiles: readonly string[];
+  /** Reads the config file again, with the command line's overrides; throws the message `start` would. */
+  readConfig(): Promise<LambkinConfig>;
+  /** The generation a function's environments have now (after a recycle: the new one). */
+  generation(functionName: string): number | undefined;
+  log: LogSink;
+  /** Quiet time that ends a burst of events. */
+  debounceMs?: number;
+}
+
+export interface Watching {
+  /** Resolves when the first scan is done and changes are being seen. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEBOUNCE_MS = 30;
+const LAMBKIN = "lambkin";
+
+export function startWatching(options: WatchOptions): Watching {
+  const { lambkin, log } = options;
+  const projectFiles = new Set(options.projectFiles);
+  const debounceMs = options.debounceMs ?? DEBOUNCE_MS;
+  const say = (functionName: string, line: string) =>
+    log({ time: Date.now(), functionName, requestId: undefined, stream: "platform", line });
+  const shown = (path: string) => relative(process.cwd(), path) || path;
+
+  let roots = new Map<string, Root[]>();
+  let watched = new Set<string>();
+  const allRoots = () => [...roots.values()].flat();
+  const watcher: FSWatcher = watch([], {
+    ignoreInitial: true,
+    ignored: (path, stats) => !projectFiles.has(path) && ignoredBy(allRoots(), path, stats?.isDirectory()),
+  });
+
+  /** Watches what the running config names, and stops watching what it no longer does. */
+  const sync = () => {
+    roots = new Map(
+      [...lambkin.config.functions.values()].map((fn) => [
+        fn.name,
+        rootsOf({ name: fn.name, codeDir: fn.codeDir, watch: fn.watch ?? [], envFiles: fn.envFiles ?? [] }),
+      ]),
+    );
+    const next = new Set(allRoots().map((root) => root.path));
+    for (const file of projectFiles) next.add(file);
+    const added = [...next].filter((p) => !watched.has(p));
+    const removed = [...watched].filter((p) => !next.has(p));
+    if (removed.length > 0) watcher.unwatch(removed);
+    if (added.length > 0) watcher.add(added);
+    watched = next;
+  };
+
+  const pending = new Map<string, { files: string[]; timer: ReturnType<typeof setTimeout> }>();
+  /** Collects a burst of changes for one function (or the config) and acts once it is quiet. */
+  const schedule = (key: string, file: string, act: (files: string[]) => void) => {
+    const entry = pending.get(key) ?? { files: [], timer: undefined as never };
+    clearTimeout(entry.timer);
+    if (!entry.files.includes(file)) entry.files.push(file);
+    entry.timer = setTimeout(() => {
+      pending.delete(key);
+      act(entry.files);
+    }, debounceMs);
+    pending.set(key, entry);
+  };
+
+  const reload = (name: string, files: string[]) => {
+    // Files that went with their whole code folder: codeFolderGone has said it.
+    const codeDir = roots.get(name)?.[0]?.path;
+    if (codeDir && !existsSync(codeDir)) return;
+    const what = files.length === 1 ? shown(files[0]!) : `${shown(files[0]!)} and ${files.length - 1} more`;
+    const done = lambkin.recycle(name, `${what} changed`, { prewarm: true });
+    const generation = options.generation(name);
+    say(name, `Reloaded: ${what} changed (generation ${generation ?? "?"})`);
+    done.catch((error: unknown) => say(name, `Reload failed: ${(error as Error).message}`));
+  };
+
+  const codeFolderGone = (name: string, dir: string) => {
+    say(name, `Code folder ${shown(dir)} was deleted: invokes answer Runtime.ExitError until it is back`);
+    void lambkin.recycle(name, `${shown(dir)} deleted`).catch(() => {});
+  };
+
+  const reloadConfig = async (files: string[]) => {
+    let config: LambkinConfig;
+    try {
+      config = await options.readConfig();
+      const { added, removed, changed } = await lambkin.update(config);
+      const parts = [
+        added.length > 0 ? `added ${added.join(", ")}` : "",
+        removed.length > 0 ? `removed ${removed.join(", ")}` : "",
+        changed.length > 0 ? `reconfigured ${changed.join(", ")}` : "",
+      ].filter(Boolean);
+      say(LAMBKIN, `${files.map(shown).join(", ")} changed: ${parts.join("; ") || "no function changed"}`);
+    } catch (error) {
+      say(LAMBKIN, `${(error as Error).message} (not applied: lambkin keeps running the config it had)`);
+      return;
+    }
+    sync();
+  };
+
+  watcher.on("all", (event, path) => {
+    if (projectFiles.has(path)) {
+      schedule(LAMBKIN, path, (files) => void reloadConfig(files));
+      return;
+    }
+    const isDir = event === "addDir" || event === "unlinkDir";
+    for (const [name, fnRoots] of roots) {
+      if (event === "unlinkDir" && fnRoots[0]?.path === path) {
+        codeFolderGone(name, path);
+        continue;
+      }
+      if (fnRoots.some((root) => !ignoredBy([root], path, isDir)))
+        schedule(name, path, (files) => reload(name, files));
+    }
+  });
+
+  let warned = false;
+  watcher.on("error", (error) => {
+    const e = error as NodeJS.ErrnoException;
+    if (warned) return;
+    warned = true;
+    say(LAMBKIN, watchErrorMessage(e));
+  });
+
+  sync();
+  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  return {
+    ready,
+    async close() {
+      for (const { timer } of pending.values()) clearTimeout(timer);
+      pending.clear();
+      await watcher.close();
+    },
+  };
+}
+
+/** One line a user can act on, for the error that stops a folder from being watched. */
+export function watchErrorMessage(error: NodeJS.ErrnoException): string {
+  const keep = "lambkin keeps serving; changes there are not seen until lambkin restarts";
+  const limit = (name: string) => {
+    let value = "?";
+    try {
+      value = readFileSync(`/proc/sys/fs/inotify/${name}`, "utf8").trim();
+    } catch {}
+    return `the inotify limit fs.inotify.${name} (${value}) is reached: raise it with \`sudo sysctl fs.inotify.${name}=524288\` (and in /etc/sysctl.conf to keep it); ${keep}`;
+  };
+  if (error.code === "ENOSPC")
+    return `Cannot watch ${error.path ?? "a folder"}: ${limit("max_user_watches")}`;
+  if (error.code === "EMFILE")
+    return `Cannot watch ${error.path ?? "a folder"}: too many open files or ${limit("max_user_instances")}`;
+  return `Cannot watch ${error.path ?? "a folder"}: ${error.message}; ${keep}`;
+}
