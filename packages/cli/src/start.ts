@@ -44,6 +44,14 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     values["url-port"] === undefined
       ? undefined
       : portValue("url-port", values["url-port"] as string, "start");
+  let auth: LambkinConfig["auth"];
+  if (values.auth !== undefined) {
+    const text = values.auth as string;
+    const colon = text.indexOf(":");
+    if (colon <= 0 || colon === text.length - 1)
+      throw new CliError("--auth must be ACCESS_KEY_ID:SECRET_ACCESS_KEY (the credentials clients sign with)");
+    auth = { accessKeyId: text.slice(0, colon), secretAccessKey: text.slice(colon + 1) };
+  }
   const loaded = await loadProject(projectFlags(values, "start"));
   const { shownFile } = loaded;
   // The project's settings, with the command line's over them (also when its files are edited).
@@ -52,6 +60,7 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     if (port !== undefined) config.port = port;
     if (urlPort !== undefined) config.urlPort = urlPort;
     if (values.host !== undefined) config.host = values.host as string;
+    if (auth !== undefined) config.auth = auth;
     if (values.inspect !== undefined)
       config.functions = inspecting(config, values.inspect as string, shownFile);
     return config;

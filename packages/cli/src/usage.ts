@@ -30,6 +30,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     port: { type: "string", short: "p" },
     "url-port": { type: "string" },
     host: { type: "string" },
+    auth: { type: "string" },
     "log-format": { type: "string", choices: ["text", "json"] },
     "host-engine": { type: "string", choices: ["node", "bun", "deno"] },
     inspect: { type: "string" },
@@ -62,7 +63,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
 export const USAGE: Record<CommandName | "top", string> = {
   top: `usage: lambkin <${COMMANDS.join("|")}> [options]   (lambkin <command> --help for details)`,
   start:
-    "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION] [--no-watch]",
+    "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--auth KEY_ID:SECRET] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION] [--no-watch]",
   invoke:
     "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
   list: "usage: lambkin list [--endpoint URL | --config FILE]",
@@ -109,6 +110,8 @@ options:
   -p, --port N             Invoke API port (default: the config's port, else 3001; 0 picks a free one)
       --url-port N         Function URL port (default: the config's urlPort, else 3000)
       --host ADDR          address to listen on (default: the config's host, else 127.0.0.1)
+      --auth ID:SECRET     require SigV4 requests signed with this access key id and secret (needed
+                           with a --host other machines can reach, e.g. 0.0.0.0)
       --log-format F       text (default; coloured on a terminal, honours NO_COLOR/FORCE_COLOR) or json
                            (one JSON object per log record)
       --host-engine E      run lambkin itself on node, bun or deno (relaunches on the workspace's engine)

@@ -17,6 +17,15 @@ import {
 } from "@lambkin/protocol";
 import { parse as parseDotenv } from "dotenv";
 import { ConfigError } from "./config-error.ts";
+import {
+  type AccessConfig,
+  type FunctionUrlConfig,
+  isLoopbackAddress,
+  type ResolvedAccess,
+  type ResolvedFunctionUrl,
+  resolveAccess,
+  resolveFunctionUrl,
+} from "./gate/access-config.ts";
 import type { Platform } from "./platform.ts";
 import { type ResolvedRoute, type RouteConfig, resolveRoutes } from "./route-config.ts";
 
@@ -70,9 +79,11 @@ export interface FunctionConfig {
    * always is): globs relative to the code folder, e.g. `["../lib/**"]` for shared code.
    */
   watch?: string[];
+  /** The function's Function URL: auth type and CORS (as AWS::Lambda::Url). */
+  url?: FunctionUrlConfig;
 }
 
-export interface LambkinConfig {
+export interface LambkinConfig extends AccessConfig {
   /** Invoke API port. Default 3001 (as `sam local start-lambda`); 0 picks a free one. */
   port?: number;
   /** Function URL port. Default 3000; 0 picks a free one. */
@@ -119,6 +130,7 @@ export interface ResolvedFunction {
   layers: string[];
   /** `watch` globs made absolute (relative to the code folder). */
   watch: string[];
+  url: ResolvedFunctionUrl;
 }
 
 export interface ResolvedConfig {
@@ -129,6 +141,8 @@ export interface ResolvedConfig {
   accountId: string;
   idleTimeoutMs: number;
   asyncRetryDelaysMs: number[];
+  /** Allowed origins and hosts, SigV4 credentials (gate/). */
+  access: ResolvedAccess;
   functions: Map<string, ResolvedFunction>;
   routes: ResolvedRoute[];
 }
@@ -168,6 +182,9 @@ const TOP_KEYS = new Set([
   "asyncRetryDelays",
   "environment",
   "envFile",
+  "allowedOrigins",
+  "allowedHosts",
+  "auth",
   "functions",
   "routes",
 ]);
@@ -190,6 +207,7 @@ const FUNCTION_KEYS = new Set([
   "inspect",
   "layers",
   "watch",
+  "url",
 ]);
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
@@ -259,14 +277,31 @@ export async function resolveConfig(
   for (const [name, fn] of Object.entries(input.functions)) {
     functions.set(name, await resolveFunction(name, fn, baseDir, platform, shared));
   }
+  const access = resolveAccess(input, (message) => {
+    throw new ConfigError(message);
+  });
+  const host = text("host", "127.0.0.1");
+  if (!isLoopbackAddress(host) && !access.auth) {
+    throw new ConfigError(
+      `host ${host} lets other machines reach lambkin: set "auth": { "accessKeyId", "secretAccessKey" } (or --auth KEY_ID:SECRET) so that only requests signed with them invoke functions`,
+    );
+  }
+  for (const fn of functions.values()) {
+    if (fn.url.authType === "AWS_IAM" && !access.auth) {
+      throw new ConfigError(
+        `functions.${fn.name}.url.authType is AWS_IAM: set "auth": { "accessKeyId", "secretAccessKey" } (or --auth KEY_ID:SECRET), the credentials its callers sign with`,
+      );
+    }
+  }
   return {
     port,
     urlPort,
-    host: text("host", "127.0.0.1"),
+    host,
     region: text("region", "us-east-1"),
     accountId: text("accountId", DEFAULT_ACCOUNT_ID),
     idleTimeoutMs: idleTimeout * 1000,
     asyncRetryDelaysMs: asyncRetryDelays.map((s) => s * 1000),
+    access,
     functions,
     routes: resolveRoutes(input.routes, functions),
   };
@@ -405,6 +440,9 @@ async function resolveFunction(
     inspect,
     layers,
     watch: ((fn.watch as string[] | undefined) ?? []).map((glob) => resolvePath(codeDir, glob)),
+    url: resolveFunctionUrl(at, fn.url, (message) => {
+      throw new ConfigError(message);
+    }),
   };
 }
 

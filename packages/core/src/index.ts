@@ -8,6 +8,7 @@ import { AsyncQueue } from "./async-queue.ts";
 import { ConfigError, type LambkinConfig, type ResolvedConfig, resolveConfig } from "./config.ts";
 import type { EnvironmentContext } from "./environment.ts";
 import { EventBus, type LambkinEventListener } from "./events.ts";
+import { guardFunctionUrls, guardInvokeApi } from "./gate/guard.ts";
 import { Invocation } from "./invocation.ts";
 import { invokeBuffered, schedulerFor, validatePayload } from "./invoke.ts";
 import { createInvokeApi } from "./invoke-api.ts";
@@ -33,6 +34,11 @@ export {
   resolvePath,
 } from "./config.ts";
 export type * from "./events.ts";
+export type {
+  AccessConfig,
+  AuthConfig,
+  FunctionUrlConfig,
+} from "./gate/access-config.ts";
 export type { FunctionError, Outcome } from "./invocation.ts";
 export type { InvokeResult } from "./invoke.ts";
 export {
@@ -226,9 +232,17 @@ export async function createLambkin(
     },
     async listen() {
       const { host: hostname, port, urlPort } = ctx.config;
-      const api = await platform.serve(fetch, { hostname, port });
+      // Over HTTP every request passes the gate first (gate/): Origin, Host, header limits, SigV4.
+      // It reads the config per request, so update() changes what it allows.
+      const gate = { host: hostname, access: () => ctx.config.access };
+      const api = await platform.serve(guardInvokeApi(fetch, gate), { hostname, port });
       servers.push(api);
-      const urls = await platform.serve(urlFetch, { hostname, port: urlPort });
+      const urlGate = {
+        ...gate,
+        urlConfigOf: (name: string) => ctx.config.functions.get(name)?.url,
+        routeOrigins: () => ctx.config.routes.flatMap((route) => route.cors?.allowOrigins ?? []),
+      };
+      const urls = await platform.serve(guardFunctionUrls(urlFetch, urlGate), { hostname, port: urlPort });
       servers.push(urls);
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       return {

@@ -17,6 +17,18 @@ export const contractConfig = {
     behave: { ...behave, timeout: 2, memorySize: 256, concurrency: 4, environment: { GREETING: "hi" } },
     single: { ...behave, concurrency: 1, queueSize: 0 },
     queued: { ...behave, concurrency: 1, queueSize: 5 },
+    cors: {
+      ...behave,
+      url: {
+        cors: {
+          allowOrigins: ["http://app.example:5173"],
+          allowMethods: ["GET", "POST"],
+          allowHeaders: ["x-custom"],
+          exposeHeaders: ["x-fixture"],
+          maxAge: 300,
+        },
+      },
+    },
     late: { ...behave, timeout: 1, concurrency: 8, queueSize: 64 },
     jsonlogs: { ...behave, logFormat: "JSON" as const },
     "init-error": { ...behave, environment: { INIT_ERROR: "1" } },

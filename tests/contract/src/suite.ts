@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadlineContract } from "./deadline.contract.ts";
 import type { HostControl } from "./host-control.ts";
 import { reconfigureContract } from "./reconfigure.ts";
+import { gateContract } from "./gate.contract.ts";
 
 export interface ContractTarget {
   /** The Invoke API endpoint, e.g. http://127.0.0.1:41234. */
@@ -748,6 +749,7 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       const { Functions } = (await res.json()) as { Functions: any[] };
       expect(Functions.map((f) => f.FunctionName).sort()).toEqual([
         "behave",
+        "cors",
         "dotenv",
         "init-error",
         "init-exit",
@@ -783,6 +785,8 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       await missing.text();
     });
   });
+
+  gateContract(() => target);
 
   deadlineContract(async (fn, payload) => {
     const reply = await invoke(fn, payload, { "X-Amz-Log-Type": "Tail" });

@@ -29,6 +29,7 @@ export interface FunctionSettings {
   concurrency?: number;
   queueSize?: number;
   environment?: Record<string, string>;
+  url?: { authType?: "NONE" | "AWS_IAM"; cors?: Record<string, unknown> };
 }
 
 /** One line of `lambkin start --log-format json`. */
@@ -77,12 +78,22 @@ export interface LambkinCli {
 
 export async function startLambkinCli(
   functions: Record<string, FunctionSettings>,
-  opts: { readyTimeoutMs?: number } = {},
+  opts: {
+    readyTimeoutMs?: number;
+    /** Top-level config keys besides `functions` (e.g. `auth`). */
+    config?: Record<string, unknown>;
+    /** More `lambkin start` arguments (e.g. `--host 0.0.0.0`). */
+    args?: readonly string[];
+  } = {},
 ): Promise<LambkinCli> {
   const dir = await mkdtemp(join(tmpdir(), "lambkin-cli-test-"));
   const config = join(dir, "lambkin.config.json");
-  await writeFile(config, `${JSON.stringify({ functions }, null, 2)}\n`);
-  return startLambkinCliWith(["--config", config], { ...opts, cwd: dir, removeDir: true });
+  await writeFile(config, `${JSON.stringify({ ...opts.config, functions }, null, 2)}\n`);
+  return startLambkinCliWith(["--config", config, ...(opts.args ?? [])], {
+    readyTimeoutMs: opts.readyTimeoutMs,
+    cwd: dir,
+    removeDir: true,
+  });
 }
 
 /**
