@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { EventStreamDecoder } from "@lambkin/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadlineContract } from "./deadline.contract.ts";
+import { gateContract } from "./gate.contract.ts";
 import type { HostControl } from "./host-control.ts";
 import { reconfigureContract } from "./reconfigure.ts";
-import { gateContract } from "./gate.contract.ts";
 
 export interface ContractTarget {
   /** The Invoke API endpoint, e.g. http://127.0.0.1:41234. */
