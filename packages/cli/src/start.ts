@@ -49,7 +49,9 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     const text = values.auth as string;
     const colon = text.indexOf(":");
     if (colon <= 0 || colon === text.length - 1)
-      throw new CliError("--auth must be ACCESS_KEY_ID:SECRET_ACCESS_KEY (the credentials clients sign with)");
+      throw new CliError(
+        "--auth must be ACCESS_KEY_ID:SECRET_ACCESS_KEY (the credentials clients sign with)",
+      );
     auth = { accessKeyId: text.slice(0, colon), secretAccessKey: text.slice(colon + 1) };
   }
   const loaded = await loadProject(projectFlags(values, "start"));
