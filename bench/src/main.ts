@@ -24,6 +24,7 @@ import { payload } from "./payload.ts";
 import { planFor, SECTIONS, type Section } from "./plan.ts";
 import { profile } from "./profile.ts";
 import { updateReadme } from "./readme.ts";
+import { reload } from "./reload.ts";
 import { report } from "./report.ts";
 import type { Results } from "./results.ts";
 import { Caller } from "./systems.ts";
@@ -41,6 +42,7 @@ const RUN: Record<Section, (ctx: Context) => Promise<void>> = {
   cold: coldStart,
   payload,
   growth,
+  reload,
 };
 
 function listOption<T extends string>(
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   if (values.help) {
     console.log(
       [
-        "usage: npm run bench -- [--quick] [--only warm,throughput,cold,payload,growth] [--hosts node,bun,deno]",
+        "usage: npm run bench -- [--quick] [--only warm,throughput,cold,payload,growth,reload] [--hosts node,bun,deno]",
         "       npm run bench -- --profile [--hosts node,bun,deno] [--concurrency N] [--count N] [--silent-logs]",
         "       npm run bench -- --render     (table, chart and Markdown again from results/latest.json)",
       ].join("\n"),

@@ -6,8 +6,8 @@
 import type { Engine } from "./engines.ts";
 import { RUNTIMES, type RuntimeKind } from "./runtimes.ts";
 
-export type Section = "warm" | "throughput" | "cold" | "payload" | "growth";
-export const SECTIONS: readonly Section[] = ["warm", "throughput", "cold", "payload", "growth"];
+export type Section = "warm" | "throughput" | "cold" | "payload" | "growth" | "reload";
+export const SECTIONS: readonly Section[] = ["warm", "throughput", "cold", "payload", "growth", "reload"];
 
 export interface Plan {
   mode: "quick" | "full";
@@ -48,6 +48,8 @@ export interface Plan {
     rssCheckpoints: number[];
     rssConcurrency: number;
   };
+  /** Edits per pass (at the reload line; 1 s after the save) and cold starts, per runtime. */
+  reload: { edits: number; coldStarts: number };
 }
 
 const KB = 1024;
@@ -104,5 +106,6 @@ export function planFor(mode: "quick" | "full", sections: Section[] = [...SECTIO
           rssCheckpoints: [10_000, 50_000, 100_000, 200_000],
           rssConcurrency: 4,
         },
+    reload: quick ? { edits: 3, coldStarts: 2 } : { edits: 20, coldStarts: 7 },
   };
 }

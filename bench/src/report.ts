@@ -1,4 +1,5 @@
 /** The terminal report: one table per section, then the targets with PASS/MISS. */
+import { RELOAD_LABELS, type ReloadRuntime } from "./reload.ts";
 import type { Results, TargetCheck } from "./results.ts";
 import { sig } from "./stats.ts";
 
@@ -24,8 +25,9 @@ const times = (a: number | undefined, b: number | undefined) =>
 
 export function targetLine(t: TargetCheck): string {
   const verdict = t.pass === null ? "N/A " : t.pass ? "PASS" : "MISS";
-  const value = t.value === null ? "–" : `${t.value}${t.unit === "ms" ? " ms" : "×"}`;
-  return `${verdict}  ${t.target}: ${value} (limit ${t.limit}${t.unit === "ms" ? " ms" : "×"}; ${t.detail})`;
+  const suffix = t.unit === "ms" ? " ms" : t.unit === "edits" ? " edits" : "×";
+  const value = t.value === null ? "–" : `${t.value}${suffix}`;
+  return `${verdict}  ${t.target}: ${value} (limit ${t.limit}${suffix}; ${t.detail})`;
 }
 
 export function report(r: Results): string {
@@ -190,6 +192,26 @@ export function report(r: Results): string {
     }
     if (g.skipped) rows.push(["skipped", g.skipped]);
     out.push(table(["figure", "value"], rows));
+  }
+  if (r.reload && r.reload.length > 0) {
+    out.push(
+      "",
+      "Reload (lambkin start watching; ms, medians): a saved handler → the reload line, → the answer of an invoke sent at that line, next to a cold start; invokes 1 s after a save that were warm",
+    );
+    out.push(
+      table(
+        ["host", "runtime", "watch", "save → new answer", "cold start", "warm 1 s after", "Init Duration"],
+        r.reload.map((row) => [
+          row.host,
+          RELOAD_LABELS[row.runtime as ReloadRuntime] ?? row.runtime,
+          row.watch_p50_ms ?? (row.skipped && `skipped: ${row.skipped}`),
+          row.first_answer_p50_ms,
+          row.cold_p50_ms,
+          row.warm_after_1s === undefined ? undefined : `${row.warm_after_1s}/${row.edits}`,
+          row.init_p50_ms,
+        ]),
+      ),
+    );
   }
   if (r.targets.length > 0) {
     out.push("", "Targets");

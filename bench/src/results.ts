@@ -93,6 +93,25 @@ export interface Growth {
   skipped?: string;
 }
 
+/** One runtime of the reload section (reload.ts): lambkin start watching, on one host engine. */
+export interface ReloadRow {
+  host: string;
+  /** node, node-ts (TypeScript through tsx), bun, deno. */
+  runtime: string;
+  edits: number;
+  /** File write → the reload line on lambkin's output, median over the edits. */
+  watch_p50_ms?: number;
+  /** File write → the answer of an invoke sent at the reload line (with the new code). */
+  first_answer_p50_ms?: number;
+  /** Invoke → answer of a function with no environment, in the same lambkin. */
+  cold_p50_ms?: number;
+  /** Edits whose invoke 1 s after the save was warm (no Init Duration), of `edits`. */
+  warm_after_1s?: number;
+  /** Init Duration of the cold starts. */
+  init_p50_ms?: number;
+  skipped?: string;
+}
+
 export interface TargetCheck {
   id: string;
   /** What is promised, in words: `warm p50 ≤ 1.25 × floor (host node)`. */
@@ -100,7 +119,7 @@ export interface TargetCheck {
   /** The measured ratio (×) or difference (ms). */
   value: number | null;
   limit: number;
-  unit: "×" | "ms";
+  unit: "×" | "ms" | "edits";
   /** null when it could not be measured (see `detail`). */
   pass: boolean | null;
   detail: string;
@@ -136,6 +155,8 @@ export interface Results {
   };
   payload: PayloadRow[];
   growth: Growth;
+  /** The reload section (absent in results from before it existed). */
+  reload?: ReloadRow[];
   targets: TargetCheck[];
   /** Sections that failed as a whole (their rows are missing), with why. */
   failures?: string[];

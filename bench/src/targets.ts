@@ -13,6 +13,9 @@ export const LIMITS = {
   clientVsRic: 1,
   rssGrowth: 1.1,
   idleRssFunctions: 1.5,
+  watchP50Ms: 100,
+  firstAnswerOverColdMs: 30,
+  warmAfterSave: 0.95,
 } as const;
 
 function check(
@@ -20,7 +23,7 @@ function check(
   target: string,
   value: number | undefined,
   limit: number,
-  unit: "×" | "ms",
+  unit: "×" | "ms" | "edits",
   atMost: boolean,
   detail: string,
 ): TargetCheck {
@@ -160,6 +163,41 @@ export function checkTargets(r: Results): TargetCheck[] {
         "×",
         true,
         `${g.idle_rss_mb_1_function ?? "–"} MB with 1, ${g.idle_rss_mb_100_functions ?? "–"} MB with 100`,
+      ),
+    );
+  }
+  for (const row of r.reload ?? []) {
+    const what = `host ${row.host}, ${row.runtime}`;
+    const why = row.skipped ? `skipped: ${row.skipped}` : `${row.edits} edits`;
+    out.push(
+      check(
+        `reload_watch_${row.host}_${row.runtime}`,
+        `watch latency (write → reload line) p50 ≤ ${LIMITS.watchP50Ms} ms (${what})`,
+        row.watch_p50_ms,
+        LIMITS.watchP50Ms,
+        "ms",
+        true,
+        why,
+      ),
+      check(
+        `reload_first_answer_${row.host}_${row.runtime}`,
+        `save → first new answer ≤ cold start + ${LIMITS.firstAnswerOverColdMs} ms (${what})`,
+        row.first_answer_p50_ms === undefined || row.cold_p50_ms === undefined
+          ? undefined
+          : row.first_answer_p50_ms - row.cold_p50_ms,
+        LIMITS.firstAnswerOverColdMs,
+        "ms",
+        true,
+        `save → answer ${row.first_answer_p50_ms ?? "–"} ms, cold start ${row.cold_p50_ms ?? "–"} ms; ${why}`,
+      ),
+      check(
+        `reload_warm_${row.host}_${row.runtime}`,
+        `invoke 1 s after a save is warm in ≥ ${Math.ceil(LIMITS.warmAfterSave * row.edits)} of ${row.edits} edits (${what})`,
+        row.warm_after_1s,
+        Math.ceil(LIMITS.warmAfterSave * row.edits),
+        "edits",
+        false,
+        why,
       ),
     );
   }

@@ -153,7 +153,7 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
         }
         return next;
       },
-      generation: generations(lambkin),
+      ...generations(lambkin),
       log,
     });
   }
@@ -243,14 +243,16 @@ function killGroup(pid: number): void {
 }
 
 /** The newest generation of each function's environments, as lambkin's events tell it. */
-function generations(lambkin: Lambkin): (functionName: string) => number | undefined {
+function generations(lambkin: Lambkin) {
   const latest = new Map<string, number>();
+  const note = (name: string, generation: number) => {
+    if (generation > (latest.get(name) ?? 0)) latest.set(name, generation);
+  };
   const events = lambkin as unknown as {
     subscribe?: (listener: (event: { functionName: string; generation?: number }) => void) => unknown;
   };
   events.subscribe?.((event) => {
-    if (event.generation !== undefined && event.generation > (latest.get(event.functionName) ?? 0))
-      latest.set(event.functionName, event.generation);
+    if (event.generation !== undefined) note(event.functionName, event.generation);
   });
-  return (name) => latest.get(name);
+  return { generation: (name: string) => latest.get(name), setGeneration: note };
 }

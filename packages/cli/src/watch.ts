@@ -25,8 +25,10 @@ export interface WatchOptions {
   projectFiles: readonly string[];
   /** Reads the config file again, with the command line's overrides; throws the message `start` would. */
   readConfig(): Promise<LambkinConfig>;
-  /** The generation a function's environments have now (after a recycle: the new one). */
+  /** The newest generation of a function's environments known so far. */
   generation(functionName: string): number | undefined;
+  /** Notes a generation started by a reload (so two quick saves count 2, 3 before any event). */
+  setGeneration?(functionName: string, generation: number): void;
   log: LogSink;
   /** Quiet time that ends a burst of events. */
   debounceMs?: number;
@@ -92,9 +94,13 @@ export function startWatching(options: WatchOptions): Watching {
     const codeDir = roots.get(name)?.[0]?.path;
     if (codeDir && !existsSync(codeDir)) return;
     const what = files.length === 1 ? shown(files[0]!) : `${shown(files[0]!)} and ${files.length - 1} more`;
+    // Generations count from 1 and each recycle starts the next; the events of the new one may
+    // come only after this line.
+    const before = options.generation(name) ?? 1;
     const done = lambkin.recycle(name, `${what} changed`, { prewarm: true });
-    const generation = options.generation(name);
-    say(name, `Reloaded: ${what} changed (generation ${generation ?? "?"})`);
+    const generation = Math.max(options.generation(name) ?? 0, before + 1);
+    options.setGeneration?.(name, generation);
+    say(name, `Reloaded: ${what} changed (generation ${generation})`);
     done.catch((error: unknown) => say(name, `Reload failed: ${(error as Error).message}`));
   };
 
@@ -122,7 +128,9 @@ export function startWatching(options: WatchOptions): Watching {
   };
 
   watcher.on("all", (event, path) => {
-    if (projectFiles.has(path)) {
+    // An env file is part of the config: reading it again is an update, which recycles only the
+    // functions whose variables changed.
+    if (projectFiles.has(path) || allRoots().some((root) => root.kind === "file" && root.path === path)) {
       schedule(LAMBKIN, path, (files) => void reloadConfig(files));
       return;
     }
