@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { defaultEngineCommands, type Platform } from "@lambkin/core";
 import { CliError } from "./args.ts";
+import { ENGINE_FIX } from "./function-engines.ts";
 
 export type EngineName = "node" | "bun" | "deno";
 
@@ -91,7 +92,7 @@ function relaunchWithChildProcess(engine: EngineName, program: string, argv: str
     };
     child.once("error", (error) => {
       cleanup();
-      reject(new CliError(`cannot start ${engine} (${program}): ${error.message}`));
+      reject(new CliError(`cannot start ${engine} (${program}): ${error.message}: ${ENGINE_FIX[engine]}`));
     });
     child.once("exit", (code, signal) => {
       cleanup();
@@ -127,7 +128,9 @@ async function relaunchWithDenoCommand(engine: EngineName, program: string, argv
       detached: true,
     }).spawn();
   } catch (error) {
-    throw new CliError(`cannot start ${engine} (${program}): ${(error as Error).message}`);
+    throw new CliError(
+      `cannot start ${engine} (${program}): ${(error as Error).message}: ${ENGINE_FIX[engine]}`,
+    );
   }
   const listeners = FORWARDED.map((signal) => {
     const forward = () => {

@@ -16,7 +16,8 @@ import { CliError } from "./args.ts";
 
 type Engine = "node" | "bun" | "deno";
 
-const FIX: Record<Engine, string> = {
+/** How to get each engine, as the messages say it. */
+export const ENGINE_FIX: Record<Engine, string> = {
   node: "install Node.js 20.19+ on PATH (https://nodejs.org)",
   bun: "npm i -D bun, or install Bun on PATH (https://bun.sh)",
   deno: "npm i -D deno, or install Deno on PATH (https://deno.com)",
@@ -78,7 +79,7 @@ export function functionEngines(
           ? `function "${users[0]}" runs`
           : `functions ${users.map((u) => `"${u}"`).join(", ")} run`;
       missing.push(
-        `${which} on ${engine}, which is not in ${join(projectDir, "node_modules/.bin")} nor on PATH: ${FIX[engine]}`,
+        `${which} on ${engine}, which is not in ${join(projectDir, "node_modules/.bin")} nor on PATH: ${ENGINE_FIX[engine]}`,
       );
     }
   }

@@ -318,5 +318,12 @@ describe("a fresh project without bun and deno", () => {
       `lambkin: function "hello-deno" runs on deno, which is not in ${bin} nor on PATH: npm i -D deno, or install Deno on PATH (https://deno.com)`,
     );
     expect(r.stdout).not.toContain("lambkin ready");
+
+    // Hosting lambkin itself on a missing engine says the same fix.
+    const host = await run("npx lambkin start --host-engine bun", { cwd: dir, env, timeoutMs: 60_000 });
+    expect(host.status).toBe(1);
+    expect(host.stderr).toMatch(
+      /^lambkin: cannot start bun \(bun\): .*ENOENT.*: npm i -D bun, or install Bun on PATH/m,
+    );
   });
 });
