@@ -43,7 +43,7 @@ export interface Project {
   templates: string[];
   /** Printed once each at start. */
   warnings: string[];
-  /** API Gateway routes from the template (served once lambkin serves routes). */
+  /** API Gateway routes from the template (also in `config.routes`). */
   routes: RouteConfig[];
 }
 
@@ -138,6 +138,7 @@ export async function loadProject(flags: ProjectFlags, cwd: string = process.cwd
       skipUnsupported: flags.skipUnsupported ?? config.skipUnsupported ?? false,
     };
     if (config.region !== undefined) options.region = config.region;
+    if (config.accountId !== undefined) options.accountId = config.accountId;
     const envVars = flags.envVars !== undefined ? resolve(cwd, flags.envVars) : fromConfig(config.envVars);
     if (envVars !== undefined) options.envVars = readEnvVars(envVars);
     try {
@@ -171,7 +172,7 @@ export async function loadProject(flags: ProjectFlags, cwd: string = process.cwd
   const templates = project.files.map(show);
   const shownFile = configFile ? `${show(configFile)} (${templates.join(", ")})` : templates.join(", ");
   return {
-    config: { ...config, functions },
+    config: { ...config, functions, routes: [...project.routes, ...(config.routes ?? [])] },
     baseDir,
     shownFile,
     templates,

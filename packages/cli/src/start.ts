@@ -19,6 +19,7 @@ import { addressInUseError, isAddressInUse } from "./listen-error.ts";
 import { bold, jsonSink, type LogFormat, textSink, useColour } from "./log-format.ts";
 import type { Output } from "./output.ts";
 import { loadProject, projectFlags } from "./project.ts";
+import { collisionWarnings, routeInfo, routeLines } from "./route-lines.ts";
 import { type Reloadable, startWatching, type Watching } from "./watch.ts";
 
 export interface StartContext {
@@ -116,6 +117,8 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
 
   const count = lambkin.config.functions.size;
   const version = platform.version.replace(/^v/, "");
+  for (const warning of collisionWarnings(lambkin)) out.stderr(`lambkin: warning: ${warning}\n`);
+  const routes = routeInfo(lambkin, info.functionUrl);
   const from = loaded.templates.length > 0 ? ` · from ${loaded.templates.join(", ")}` : "";
   const message = `lambkin ready (${platform.name} ${version}) — Invoke API ${info.url} · Function URLs ${info.functionUrl} · ${count} function${count === 1 ? "" : "s"}${from}`;
   if (format === "json") {
@@ -130,9 +133,13 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
         functionUrl: info.functionUrl,
         functions: [...lambkin.config.functions.keys()],
         ...(loaded.templates.length > 0 ? { templates: loaded.templates } : {}),
+        ...(routes.length > 0 ? { routes } : {}),
       })}\n`,
     );
-  } else out.stdout(`${colour ? bold(message) : message}\n`);
+  } else {
+    out.stdout(`${colour ? bold(message) : message}\n`);
+    if (routes.length > 0) out.stdout(`API Gateway routes:\n${routeLines(routes).join("\n")}\n`);
+  }
 
   // Reloading needs core's recycle and update (a core without them is served unwatched).
   if (!values["no-watch"] && typeof (lambkin as Partial<Reloadable>).recycle === "function") {

@@ -8,6 +8,7 @@ import { AsyncQueue } from "./async-queue.ts";
 import { ConfigError, type LambkinConfig, type ResolvedConfig, resolveConfig } from "./config.ts";
 import type { EnvironmentContext } from "./environment.ts";
 import { EventBus, type LambkinEventListener } from "./events.ts";
+import { createApiGatewayFront } from "./fronts/api-gateway.ts";
 import { guardFunctionUrls, guardInvokeApi } from "./gate/guard.ts";
 import { Invocation } from "./invocation.ts";
 import { invokeBuffered, schedulerFor, validatePayload } from "./invoke.ts";
@@ -162,7 +163,19 @@ export async function createLambkin(
     startedAt: new Date(),
     Response: platform.Response,
   });
-  const urlFetch = createUrlApi(schedulers);
+  // API Gateway routes first, then the Function URL paths `/<function>/…`.
+  const urlFetch = createApiGatewayFront({
+    routes: () => ctx.config.routes,
+    accountId: () => ctx.config.accountId,
+    invoke(name, payload, requestId) {
+      const scheduler = schedulerFor(schedulers, ctx.config, name);
+      const invocation = new Invocation({ payload, requestId });
+      scheduler.submit(invocation);
+      return invocation.outcome;
+    },
+    log,
+    fallback: createUrlApi(schedulers),
+  });
   const servers: Server[] = [];
   let closing: Promise<void> | undefined;
   /** Updates run one after another: each compares against the config the previous one left. */

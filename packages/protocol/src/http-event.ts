@@ -513,7 +513,8 @@ function safeText(bytes: Uint8Array): string {
 
 type WithBase64 = { toBase64?: () => string };
 
-function bytesToBase64(bytes: Uint8Array): string {
+/** Base64 of `bytes` (also for other event shapes of this package). */
+export function bytesToBase64(bytes: Uint8Array): string {
   // Newer engines have a native encoder; the fallback goes through btoa in 32 KiB slices to stay
   // under argument-count limits.
   const native = (bytes as Uint8Array & WithBase64).toBase64;

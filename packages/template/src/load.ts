@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { FunctionConfig, RouteConfig } from "@lambkin/core";
+import { DEFAULT_ACCOUNT_ID } from "@lambkin/protocol";
 import { TemplateError } from "./errors.ts";
 import {
   convertFunction,
@@ -28,7 +29,7 @@ export interface TemplateOptions {
   skipUnsupported?: boolean;
   /** `AWS::Region`; default us-east-1. */
   region?: string;
-  /** `AWS::AccountId`; default 123456789012, as `sam local` uses. */
+  /** `AWS::AccountId`; default lambkin's own (000000000000), so ARNs built here are lambkin's ARNs. */
   accountId?: string;
   /** `AWS::StackName`; default `local` (SAM's), a CDK stack's own name for CDK output. */
   stackName?: string;
@@ -85,7 +86,7 @@ export function convertTemplate(
     },
   };
   const region = options.region ?? "us-east-1";
-  const accountId = options.accountId ?? "123456789012";
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
   const resources = (template.Resources ?? {}) as Record<string, Resource>;
   const names = new Map<string, string>();
   for (const [id, resource] of Object.entries(resources)) {
