@@ -75,7 +75,9 @@ export function toRestEvent(request: Request, opts: ApiGatewayEventOptions & { h
     query ??= {};
     multiQuery ??= {};
     query[key] = value;
-    (multiQuery[key] ??= []).push(value);
+    const values = multiQuery[key];
+    if (values) values.push(value);
+    else multiQuery[key] = [value];
   }
   let body: string | null = null;
   let isBase64Encoded = false;
