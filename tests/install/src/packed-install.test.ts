@@ -319,6 +319,15 @@ describe("a fresh project without bun and deno", () => {
     );
     expect(r.stdout).not.toContain("lambkin ready");
 
+    // lambkin init says it before any start.
+    const sub = join(dir, "bun-app");
+    mkdirSync(sub);
+    const init = await run("npx lambkin init --runtime bun", { cwd: sub, env });
+    expect(init.status, init.stderr).toBe(0);
+    expect(init.stdout).toContain(
+      "First, the engine this function runs on:\n  npm i -D bun, or install Bun on PATH (https://bun.sh)\n",
+    );
+
     // Hosting lambkin itself on a missing engine says the same fix.
     const host = await run("npx lambkin start --host-engine bun", { cwd: dir, env, timeoutMs: 60_000 });
     expect(host.status).toBe(1);
