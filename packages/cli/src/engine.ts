@@ -74,11 +74,21 @@ export function relaunch(engine: EngineName, script: string, args: readonly stri
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** Tells the relaunched lambkin which process to outlive by no more than a moment (see start.ts). */
+export const WRAPPER_PID_VARIABLE = "LAMBKIN_WRAPPER_PID";
+
+function wrapperEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  env[WRAPPER_PID_VARIABLE] = String(process.pid);
+  return env;
+}
+
 function relaunchWithChildProcess(engine: EngineName, program: string, argv: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     // Its own process group: a terminal's Ctrl-C then reaches only this process, which forwards
     // it once. Otherwise the child would see every Ctrl-C twice and take the second as "force quit".
-    const child = spawn(program, argv, { stdio: "inherit", detached: true });
+    const child = spawn(program, argv, { stdio: "inherit", detached: true, env: wrapperEnv() });
     const forward = (signal: NodeJS.Signals) => {
       try {
         child.kill(signal);
@@ -105,7 +115,14 @@ function relaunchWithChildProcess(engine: EngineName, program: string, argv: str
 declare const Deno: {
   Command: new (
     program: string,
-    options: { args: string[]; stdin: "inherit"; stdout: "inherit"; stderr: "inherit"; detached: boolean },
+    options: {
+      args: string[];
+      stdin: "inherit";
+      stdout: "inherit";
+      stderr: "inherit";
+      detached: boolean;
+      env: Record<string, string>;
+    },
   ) => {
     spawn(): { kill(signal: string): void; status: Promise<{ code: number; signal: string | null }> };
   };
@@ -126,6 +143,7 @@ async function relaunchWithDenoCommand(engine: EngineName, program: string, argv
       stdout: "inherit",
       stderr: "inherit",
       detached: true,
+      env: wrapperEnv(),
     }).spawn();
   } catch (error) {
     throw new CliError(

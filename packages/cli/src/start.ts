@@ -13,7 +13,7 @@ import {
   resolveConfig,
 } from "@lambkin/core";
 import { CliError, type ParsedArgs, portValue } from "./args.ts";
-import { currentEngine, type EngineName, loadPlatform, relaunch } from "./engine.ts";
+import { currentEngine, type EngineName, loadPlatform, relaunch, WRAPPER_PID_VARIABLE } from "./engine.ts";
 import { functionEngines } from "./function-engines.ts";
 import { addressInUseError, isAddressInUse } from "./listen-error.ts";
 import { bold, jsonSink, type LogFormat, textSink, useColour } from "./log-format.ts";
@@ -164,7 +164,27 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
       log,
     });
   }
-  return stopped.done;
+  const stopWatching = stopWithWrapper(lambkin);
+  return stopped.done.finally(stopWatching);
+}
+
+/**
+ * A lambkin relaunched on another engine (`--host-engine`) stops when the process that relaunched
+ * it is gone — killed with -9, say — instead of serving on with nobody to stop it. (Its runtimes
+ * are the watchdog's business either way.)
+ */
+function stopWithWrapper(lambkin: Lambkin): () => void {
+  const wrapper = Number(process.env[WRAPPER_PID_VARIABLE]);
+  if (!Number.isInteger(wrapper) || wrapper <= 0) return () => {};
+  const timer = setInterval(() => {
+    try {
+      process.kill(wrapper, 0);
+    } catch {
+      clearInterval(timer);
+      lambkin.close().finally(() => process.exit(1));
+    }
+  }, 250);
+  return () => clearInterval(timer);
 }
 
 /** The config's functions with `inspect: true` on each one `--inspect` names. */

@@ -56,6 +56,7 @@ import {
   type RuntimeApiHost,
 } from "./runtime-api.ts";
 import { type EngineCommands, functionArnOf, runtimeArgv, runtimeEnvironment } from "./runtimes.ts";
+import type { Watchdog } from "./watchdog.ts";
 
 export type EnvironmentState = "starting" | "idle" | "busy" | "stopped";
 
@@ -66,6 +67,8 @@ export interface EnvironmentContext {
   engines: EngineCommands;
   log: LogSink;
   events: EventBus;
+  /** Kills runtimes' process groups if lambkin dies without stopping them (watchdog.ts). */
+  watchdog?: Watchdog;
 }
 
 /** Why an environment never became ready, for the invocation that waited for it and for events. */
@@ -206,9 +209,13 @@ export class Environment implements RuntimeApiHost {
     const child = platform.spawn(argv, { cwd: this.#fn.codeDir, env });
     this.#child = child;
     this.#emitStarted(child.pid);
+    this.#ctx.watchdog?.track(child.pid);
     void readLines(child.stdout, (line) => this.#runtimeLine("stdout", line));
     void readLines(child.stderr, (line) => this.#runtimeLine("stderr", line));
-    void child.exited.then((status) => this.#onExit(status));
+    void child.exited.then((status) => {
+      this.#ctx.watchdog?.untrack(child.pid);
+      this.#onExit(status);
+    });
     this.#initTimer = setTimeout(
       () => this.#unlessDebugged("init", () => this.#onInitTimeout()),
       INIT_TIMEOUT_MS,

@@ -18,6 +18,7 @@ import type { FetchHandler, Platform, Server } from "./platform.ts";
 import { defaultEngineCommands, type EngineCommands } from "./runtimes.ts";
 import { FunctionScheduler } from "./scheduler.ts";
 import { createUrlApi } from "./url-api.ts";
+import { Watchdog } from "./watchdog.ts";
 
 export type { AsyncEvent } from "./async-queue.ts";
 export {
@@ -140,6 +141,7 @@ export async function createLambkin(
     engines: options.engines ?? defaultEngineCommands(platform),
     log: options.log ?? consoleSink,
     events,
+    watchdog: await Watchdog.start(platform),
   };
   const log = ctx.log;
   const schedulers = new Map<string, FunctionScheduler>();
@@ -313,6 +315,7 @@ export async function createLambkin(
           ),
         );
         await Promise.all(servers.map((s) => s.close()));
+        await ctx.watchdog?.close();
         (log as { flush?: () => void }).flush?.();
       })();
       return closing;

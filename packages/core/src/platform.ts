@@ -102,6 +102,29 @@ export interface Platform {
    * (undici builds a ReadableStream per body on Node, a large share of a round trip).
    */
   readonly Response: typeof Response;
+  /**
+   * Files lambkin keeps for itself (the watchdog's list of process groups, each environment's
+   * /tmp, the Event journal). Optional: without it those features are off.
+   */
+  readonly host?: HostFiles;
+}
+
+/** The host process and its files (node:fs, which Bun and Deno also provide). */
+export interface HostFiles {
+  /** This host process's pid: the watchdog watches it. */
+  readonly pid: number;
+  /** The system's folder for temporary files. */
+  tempDir(): string;
+  /** Creates a folder and its parents (mode 0700); no error when it exists. */
+  mkdir(path: string): Promise<void>;
+  /** Replaces a small file at once (synchronously: it must be on disk before the next step). */
+  writeTextFileSync(path: string, text: string): void;
+  /** Appends to a file; with `durable`, returns only once the bytes are on disk (fsync). */
+  appendTextFile(path: string, text: string, durable: boolean): Promise<void>;
+  /** Reads a file, or undefined when there is none. */
+  readTextFileIfExists(path: string): Promise<string | undefined>;
+  /** Removes a file or folder tree; no error when it is gone. */
+  remove(path: string): Promise<void>;
 }
 
 export interface FileInfo {

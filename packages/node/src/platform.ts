@@ -29,6 +29,7 @@ import { NodeRequest, toWebStream } from "./_request.ts";
 import { writeResponse } from "./_response.ts";
 import { failedChild } from "./failed-child.ts";
 import { FastResponse } from "./fast-response.ts";
+import { hostFiles } from "./host-files.ts";
 
 export { failedChild } from "./failed-child.ts";
 export { FastResponse, nativeResponse } from "./fast-response.ts";
@@ -223,4 +224,5 @@ export const nodePlatform: Platform & { readonly Response: typeof Response } = {
   env: process.env,
   cwd: () => process.cwd(),
   Response: FastResponse,
+  host: hostFiles,
 };
