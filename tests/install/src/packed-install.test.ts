@@ -1,6 +1,6 @@
 // lambkin as a user installs it from npm: every published package packed (`npm pack`), installed
 // into a fresh project outside the monorepo (`npm init -y`) with bun, deno and the AWS SDK from the
-// registry; a Node, a Bun and a Deno function, and the `provided` (sh + curl) one that
+// registry; a Node (JavaScript and TypeScript), a Bun and a Deno function, and the `provided` one that
 // `npx lambkin init --runtime provided` writes; `npx lambkin start`; each
 // function invoked through `npx lambkin invoke`, the AWS SDK (the README's own snippet) and a
 // Function URL; Ctrl-C; no process left. A second project, without bun and deno anywhere, checks
@@ -69,8 +69,8 @@ function write(dir: string, path: string, text: string): void {
 }
 
 /**
- * The Node, Bun and Deno functions: each greets `name` (Invoke payload or a Function URL's query
- * string). The shell one is `npx lambkin init --runtime provided`'s.
+ * The Node (JavaScript and TypeScript), Bun and Deno functions: each greets `name` (Invoke payload
+ * or a Function URL's query string). The shell one is `npx lambkin init --runtime provided`'s.
  */
 function writeFunctions(dir: string): void {
   const greet = (engine: string, version: string) => `export const handler = async (event, context) => {
@@ -82,6 +82,15 @@ function writeFunctions(dir: string): void {
   write(dir, "functions/node/index.mjs", greet("node", "process.version"));
   write(dir, "functions/bun/index.ts", greet("bun", "Bun.version"));
   write(dir, "functions/deno/index.ts", greet("deno", "Deno.version.deno"));
+  // TypeScript on Node runs through tsx, which the installed lambkin brings.
+  write(
+    dir,
+    "functions/node-ts/index.ts",
+    greet("node-ts", "process.version").replace(
+      "async (event, context)",
+      "async (event: { name?: string; queryStringParameters?: { name?: string } }, context: { awsRequestId: string })",
+    ),
+  );
 }
 
 /** The README's first ```ts block after `marker`. */
@@ -142,6 +151,7 @@ describe("a fresh project with the packed packages, bun and deno", () => {
   // What each answers to `name`.
   const functions = {
     hello: (name: string) => `Hello from node, ${name}!`,
+    "hello-ts": (name: string) => `Hello from node-ts, ${name}!`,
     "hello-bun": (name: string) => `Hello from bun, ${name}!`,
     "hello-deno": (name: string) => `Hello from deno, ${name}!`,
     "hello-sh": (name: string) => `Hello, ${name}!`,
@@ -162,6 +172,7 @@ describe("a fresh project with the packed packages, bun and deno", () => {
         functions: {
           // "hello" as in the README's AWS SDK snippet, which runs here as it is written.
           hello: { runtime: "node", codeDir: "functions/node", handler: "index.handler" },
+          "hello-ts": { runtime: "node", codeDir: "functions/node-ts", handler: "index.handler" },
           "hello-bun": { runtime: "bun", codeDir: "functions/bun", handler: "index.handler" },
           "hello-deno": { runtime: "deno", codeDir: "functions/deno", handler: "index.handler" },
           "hello-sh": { runtime: "provided", codeDir: "functions/hello-sh" },
@@ -190,7 +201,7 @@ describe("a fresh project with the packed packages, bun and deno", () => {
       .find((l) => l.includes("lambkin ready"))!;
     expect(line).toMatch(
       new RegExp(
-        `^lambkin ready \\(node [\\d.]+\\) — Invoke API http://127\\.0\\.0\\.1:${port} · Function URLs http://127\\.0\\.0\\.1:${urlPort} · 4 functions$`,
+        `^lambkin ready \\(node [\\d.]+\\) — Invoke API http://127\\.0\\.0\\.1:${port} · Function URLs http://127\\.0\\.0\\.1:${urlPort} · 5 functions$`,
       ),
     );
   });
