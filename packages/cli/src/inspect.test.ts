@@ -3,6 +3,7 @@
 // the inspector's WebSocket) stops the handler at `debugger` for longer than the function's
 // timeout and the invocation still succeeds; once the debugger is gone, the timeout applies again.
 import { spawn } from "node:child_process";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -30,6 +31,19 @@ async function invoke(lk: RunningLambkin, payload: unknown) {
   return { error: res.headers.get("x-amz-function-error"), body: (await res.json()) as any };
 }
 
+/** The inspector's targets, once its process listens and lists one (a moment after the line). */
+async function targetsOf(port: number): Promise<{ webSocketDebuggerUrl: string }[]> {
+  for (let i = 0; ; i++) {
+    try {
+      const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as any[];
+      if (targets.length > 0 || i > 100) return targets;
+    } catch (error) {
+      if (i > 100) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Starts the debugger (on Bun: it has a WebSocket client) and resolves once it is attached. */
 function attachDebugger(url: string) {
   const child = spawn(ENGINES.bun[0], [debuggerScript, url, String(HOLD_MS)], {
@@ -52,12 +66,13 @@ describe.each(["node", "bun", "deno"] as Engine[])("lambkin start --inspect on %
     const { dir } = tempConfig({
       port: 0,
       urlPort: 0,
-      functions: { debug: { runtime: engine, codeDir: debugDir, handler: "index.handler", timeout: 1 } },
+      functions: { debug: { runtime: engine, codeDir: "debug", handler: "index.handler", timeout: 1 } },
     });
+    cpSync(debugDir, join(dir, "debug"), { recursive: true });
     const lk = await startCli(["--inspect", "debug"], { cwd: dir, engine });
     running.push(lk);
-    // The first invoke starts the environment (and its inspector); no debugger yet: no pause.
-    expect((await invoke(lk, {})).error).toBeNull();
+    // The environment (and its inspector) starts with lambkin, before any invoke.
+    await lk.waitFor(/Debugger: environment \d+ of debug listens on/);
     const line = /Debugger: environment \d+ of debug listens on (?:ws:\/\/)?127\.0\.0\.1:(\d+)/.exec(
       lk.output().stdout,
     );
@@ -65,10 +80,11 @@ describe.each(["node", "bun", "deno"] as Engine[])("lambkin start --inspect on %
     const port = Number(line![1]);
     let url = `ws://127.0.0.1:${port}/lambkin`;
     if (engine !== "bun") {
-      const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as any[];
-      url = targets[0].webSocketDebuggerUrl;
+      url = (await targetsOf(port))[0]!.webSocketDebuggerUrl;
     }
     expect(lk.output().stdout).toContain(engine === "bun" ? url : `127.0.0.1:${port}`);
+    // No debugger yet: `debugger` does not stop the handler.
+    expect((await invoke(lk, {})).error).toBeNull();
 
     const debuggerProcess = attachDebugger(url);
     await debuggerProcess.attached;
@@ -84,5 +100,16 @@ describe.each(["node", "bun", "deno"] as Engine[])("lambkin start --inspect on %
     const late = await invoke(lk, { wait: 3000 });
     expect(late.error).toBe("Unhandled");
     expect(late.body.errorType).toBe("Sandbox.Timedout");
+
+    // After a save, the new environment's inspector is on the same port, for a debugger to re-attach.
+    const file = join(dir, "debug/index.mjs");
+    const seen = lk.output().stdout.length;
+    writeFileSync(file, readFileSync(file, "utf8"));
+    await lk.waitFor(/Reloaded: .*index\.mjs changed/);
+    while (!lk.output().stdout.slice(seen).includes("Debugger: environment"))
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lk.output().stdout.slice(seen)).toMatch(
+      new RegExp(`Debugger: environment \\d+ of debug listens on (?:ws://)?127\\.0\\.0\\.1:${port}\\b`),
+    );
   }, 60_000);
 });

@@ -141,6 +141,10 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     if (routes.length > 0) out.stdout(`API Gateway routes:\n${routeLines(routes).join("\n")}\n`);
   }
 
+  // A debugged function's environment starts now, so a debugger can attach before the first invoke.
+  for (const fn of lambkin.config.functions.values()) {
+    if (fn.inspect) void lambkin.recycle(fn.name, "started for the debugger", { prewarm: true });
+  }
   // Reloading needs core's recycle and update (a core without them is served unwatched).
   if (!values["no-watch"] && typeof (lambkin as Partial<Reloadable>).recycle === "function") {
     watching = startWatching({

@@ -6,9 +6,16 @@
 const [url, hold] = process.argv.slice(2);
 const socket = new WebSocket(url);
 let id = 0;
-const send = (method, params = {}) => socket.send(JSON.stringify({ id: ++id, method, params }));
+const answered = new Map();
+/** Sends a command; resolves when the inspector has answered it (an error answer counts). */
+const send = (method, params = {}) =>
+  new Promise((resolve) => {
+    answered.set(++id, resolve);
+    socket.send(JSON.stringify({ id, method, params }));
+  });
 socket.addEventListener("message", (message) => {
-  const { method } = JSON.parse(message.data);
+  const { id: answer, method } = JSON.parse(message.data);
+  answered.get(answer)?.();
   if (method !== "Debugger.paused") return;
   console.log(JSON.stringify({ paused: Date.now() }));
   setTimeout(() => {
@@ -21,8 +28,9 @@ socket.addEventListener("error", () => {
   process.exit(1);
 });
 await new Promise((resolve) => socket.addEventListener("open", resolve));
-send("Debugger.enable");
-// WebKit's protocol (Bun) stops at `debugger` statements only when asked; V8's ignores the call.
-send("Debugger.setPauseOnDebuggerStatements", { enabled: true });
-send("Debugger.setBreakpointsActive", { active: true });
+// Attached once the inspector has answered: a `debugger` statement run before would not stop.
+await send("Debugger.enable");
+// WebKit's protocol (Bun) stops at `debugger` statements only when asked; V8's answers with an error.
+await send("Debugger.setPauseOnDebuggerStatements", { enabled: true });
+await send("Debugger.setBreakpointsActive", { active: true });
 console.log(JSON.stringify({ attached: Date.now() }));

@@ -30,25 +30,27 @@ export class Inspector {
     this.port = port;
   }
 
-  /** Reserves the first free port from 9229 up (checked by binding it) for one environment. */
+  /**
+   * Reserves the first free port from 9229 up (checked by binding it) for one environment. When
+   * 9229 is busy, it is waited for a moment first: after a reload the environment being replaced
+   * frees it as it stops, and a debugger that re-attaches to 9229 (VS Code's `restart`) finds the
+   * new one there.
+   */
   static async open(platform: Platform, runtime: RuntimeName): Promise<Inspector> {
-    for (let port = FIRST_INSPECTOR_PORT; port <= LAST_INSPECTOR_PORT; port++) {
-      if (taken.has(port)) continue;
-      try {
-        const probe = await platform.serve(() => new Response(null, { status: 404 }), {
-          hostname: "127.0.0.1",
-          port,
-        });
-        await probe.close();
-      } catch {
-        continue;
+    const until = Date.now() + PREFERRED_PORT_WAIT_MS;
+    for (;;) {
+      const port = await firstFree(platform);
+      if (port === FIRST_INSPECTOR_PORT || (port !== undefined && Date.now() >= until)) {
+        taken.add(port);
+        return new Inspector(platform, runtime, port);
       }
-      taken.add(port);
-      return new Inspector(platform, runtime, port);
+      if (port === undefined && Date.now() >= until) {
+        throw new Error(
+          `no free inspector port on 127.0.0.1 between ${FIRST_INSPECTOR_PORT} and ${LAST_INSPECTOR_PORT}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(
-      `no free inspector port on 127.0.0.1 between ${FIRST_INSPECTOR_PORT} and ${LAST_INSPECTOR_PORT}`,
-    );
   }
 
   /** The flag that turns the engine's inspector on, for the engine's command line. */
@@ -90,6 +92,23 @@ export class Inspector {
 
 /** Ports handed to environments still alive (their process may not have bound them yet). */
 const taken = new Set<number>();
+/** How long an environment waits for 9229 to be free before it takes the next port. */
+const PREFERRED_PORT_WAIT_MS = 1500;
+
+async function firstFree(platform: Platform): Promise<number | undefined> {
+  for (let port = FIRST_INSPECTOR_PORT; port <= LAST_INSPECTOR_PORT; port++) {
+    if (taken.has(port)) continue;
+    try {
+      const probe = await platform.serve(() => new Response(null, { status: 404 }), {
+        hostname: "127.0.0.1",
+        port,
+      });
+      await probe.close();
+      return port;
+    } catch {}
+  }
+  return undefined;
+}
 
 /** Whether /proc/net/tcp lists an ESTABLISHED connection whose local port is `port`. */
 export function establishedOn(table: string, port: number): boolean {
