@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { echoDir, type RunningLambkin, runCli, startCli } from "./_cli-process.ts";
-import { findEndpoint } from "./find-endpoint.ts";
+import { endpointUrl, findEndpoint } from "./find-endpoint.ts";
 
 /** A port that was free a moment ago: bind one, note it, release it. */
 function freePort(): Promise<number> {
@@ -30,22 +30,22 @@ describe("findEndpoint", () => {
 
   it("defaults to lambkin start's default port when there is no config", async () => {
     const found = await findEndpoint({}, {}, "invoke", empty);
-    expect(found.url.href).toBe("http://127.0.0.1:3001/");
+    expect(found.url?.href).toBe("http://127.0.0.1:3001/");
   });
 
   it("reads the working folder's config port and host", async () => {
     const dir = folderWith({ port: 4123, functions: {} });
     const found = await findEndpoint({}, {}, "invoke", dir);
-    expect(found.url.href).toBe("http://127.0.0.1:4123/");
+    expect(found.url?.href).toBe("http://127.0.0.1:4123/");
     expect(found.source).toBe("lambkin.config.json (port 4123)");
     expect(found.config?.file).toBe(join(dir, "lambkin.config.json"));
     const wildcard = folderWith({ port: 4124, host: "0.0.0.0", functions: {} });
-    expect((await findEndpoint({}, {}, "list", wildcard)).url.href).toBe("http://127.0.0.1:4124/");
+    expect((await findEndpoint({}, {}, "list", wildcard)).url?.href).toBe("http://127.0.0.1:4124/");
   });
 
   it("reads a TypeScript config too, and takes 3001 when the config has no port", async () => {
     const dir = folderWith("export default { functions: {} };\n", "lambkin.config.ts");
-    expect((await findEndpoint({}, {}, "invoke", dir)).url.port).toBe("3001");
+    expect((await findEndpoint({}, {}, "invoke", dir)).url?.port).toBe("3001");
   });
 
   it("puts --endpoint first, then --config, then LAMBKIN_ENDPOINT, then the folder's config", async () => {
@@ -53,18 +53,19 @@ describe("findEndpoint", () => {
     const other = join(folderWith({ port: 4126, functions: {} }), "lambkin.config.json");
     const env = { LAMBKIN_ENDPOINT: "http://127.0.0.1:4127" };
     const at = async (flags: { endpoint?: string; config?: string }, e: Record<string, string> = env) =>
-      (await findEndpoint(flags, e, "invoke", dir)).url.port;
+      (await findEndpoint(flags, e, "invoke", dir)).url?.port;
     expect(await at({ endpoint: "http://127.0.0.1:4128", config: other })).toBe("4128");
     expect(await at({ config: other })).toBe("4126");
     expect(await at({})).toBe("4127");
     expect(await at({}, {})).toBe("4125");
   });
 
-  it("says what to do when the config's port is 0", async () => {
+  it("finds no URL when the config's port is 0, and says what to pass instead", async () => {
     const dir = folderWith({ port: 0, functions: {} });
-    await expect(findEndpoint({}, {}, "invoke", dir)).rejects.toThrow(
-      /lambkin.config.json sets "port": 0 .* pass --endpoint/,
-    );
+    const found = await findEndpoint({}, {}, "invoke", dir);
+    expect(found.url).toBeUndefined();
+    expect(found.config?.file).toBe(join(dir, "lambkin.config.json"));
+    expect(() => endpointUrl(found)).toThrow(/^lambkin.config.json sets "port": 0 .* pass --endpoint/);
   });
 
   it("reports a broken config as lambkin start would", async () => {
@@ -107,6 +108,20 @@ describe("invoke and list against the lambkin serving the working folder's confi
     const elsewhere = await runCli(["list", "--config", join(dir, "lambkin.config.json")], { cwd: tmpdir() });
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
     expect(elsewhere.stdout).toMatch(/^echo\s+provided\.al2023/m);
+  });
+
+  it('lambkin invoke runs the function once from a config with "port": 0, lambkin list says to pass --endpoint', async () => {
+    const dir = folderWith({
+      port: 0,
+      functions: { echo: { runtime: "provided", codeDir: echoDir, timeout: 10 } },
+    });
+    const r = await runCli(["invoke", "echo", "--payload", '{"once":true}'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).echo).toEqual({ once: true });
+    expect(r.stderr).toMatch(/ REPORT RequestId: /);
+    const list = await runCli(["list"], { cwd: dir });
+    expect(list.code).toBe(1);
+    expect(list.stderr).toContain('lambkin: lambkin.config.json sets "port": 0');
   });
 
   it("lambkin list names the config when nothing answers on its port", async () => {

@@ -16,7 +16,12 @@ import { DEFAULT_CONFIG_FILES, type LoadedConfig, loadConfig } from "./config-fi
 import { DEFAULT_ENDPOINT, endpointOf } from "./invoke-api-client.ts";
 
 export interface FoundEndpoint {
-  url: URL;
+  /**
+   * Undefined when the config says `"port": 0` (a new port at each start): no running lambkin can
+   * be found from it. `lambkin invoke` then runs the function once from the config; other commands
+   * call `endpointUrl()`, which says to pass --endpoint.
+   */
+  url: URL | undefined;
   /** Where the URL came from, for messages: `--endpoint`, `lambkin.config.json (port 3001)`, … */
   source: string;
   /** The config the port was read from, when it was (a one-shot invoke can start from it). */
@@ -51,11 +56,7 @@ function fromConfig(loaded: LoadedConfig, cwd: string): FoundEndpoint {
   const shown = relative(cwd, loaded.file) || loaded.file;
   const { port, host } = loaded.config as { port?: unknown; host?: unknown };
   const defaultPort = Number(new URL(DEFAULT_ENDPOINT).port);
-  if (port === 0) {
-    throw new CliError(
-      `${shown} sets "port": 0 (a free port picked at each start), so the port of the running lambkin is not known: pass --endpoint with the URL its ready line printed`,
-    );
-  }
+  if (port === 0) return { url: undefined, source: `${shown} (port 0)`, config: loaded };
   const portNumber = typeof port === "number" ? port : defaultPort;
   const url = new URL(`http://${connectHost(typeof host === "string" ? host : undefined)}:${portNumber}`);
   return { url, source: `${shown} (port ${portNumber})`, config: loaded };
@@ -66,4 +67,13 @@ function connectHost(host: string | undefined): string {
   if (host === undefined || host === "" || host === "0.0.0.0") return "127.0.0.1";
   if (host === "::" || host === "[::]") return "[::1]";
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
+/** `found.url`, or the error that says why there is none and what to pass instead. */
+export function endpointUrl(found: FoundEndpoint): URL {
+  if (found.url) return found.url;
+  const file = found.source.replace(/ \(port 0\)$/, "");
+  throw new CliError(
+    `${file} sets "port": 0 (a free port picked at each start), so the port of the running lambkin is not known: pass --endpoint with the URL its ready line printed`,
+  );
 }

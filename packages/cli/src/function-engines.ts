@@ -11,7 +11,13 @@
  */
 import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
-import type { EngineCommands } from "@lambkin/core";
+import {
+  defaultEngineCommands,
+  type EngineCommands,
+  type LambkinConfig,
+  type Platform,
+  resolveConfig,
+} from "@lambkin/core";
 import { CliError } from "./args.ts";
 
 type Engine = "node" | "bun" | "deno";
@@ -85,4 +91,17 @@ export function functionEngines(
   }
   if (missing.length > 0) throw new CliError(missing.join("\nlambkin: "));
   return engines;
+}
+
+/**
+ * The engines to start `config`'s functions with on `platform` (its functions resolved as core
+ * resolves them): what `lambkin start` and a one-shot `lambkin invoke` pass to createLambkin.
+ */
+export async function enginesFor(
+  config: LambkinConfig,
+  baseDir: string,
+  platform: Platform,
+): Promise<EngineCommands> {
+  const { functions } = await resolveConfig(config, baseDir, platform);
+  return functionEngines(functions, defaultEngineCommands(platform), platform.name as Engine, baseDir);
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { type ParsedArgs, UsageError } from "./args.ts";
-import { type EndpointFlags, findEndpoint } from "./find-endpoint.ts";
+import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
 import { apiError, request } from "./invoke-api-client.ts";
 import { oneShotInvoke } from "./one-shot.ts";
 import type { Output } from "./output.ts";
@@ -19,13 +19,17 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
   if (name === undefined) throw new UsageError("missing the function name", "invoke");
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, "invoke");
   const found = await findEndpoint(values as EndpointFlags, process.env, "invoke");
-  const { url: endpoint, source } = found;
   if (values.event !== undefined && values.payload !== undefined)
     throw new UsageError("--event FILE and --payload are the same thing: give one", "invoke");
   const payload = await payloadOf(
     values.event !== undefined ? `@${values.event as string}` : (values.payload as string | undefined),
   );
   const invocationType = (values["invocation-type"] as string | undefined) ?? "RequestResponse";
+  // A config with "port": 0 names no findable lambkin: run the function once from it.
+  if (!found.url && found.config)
+    return oneShotInvoke({ name, loaded: found.config, payload, invocationType, out, writeResult });
+  const endpoint = endpointUrl(found);
+  const { source } = found;
 
   const headers: Record<string, string> = {
     "content-type": "application/json",

@@ -3,7 +3,7 @@
  */
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { type ParsedArgs, UsageError } from "./args.ts";
-import { type EndpointFlags, findEndpoint } from "./find-endpoint.ts";
+import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
 import { apiError, request } from "./invoke-api-client.ts";
 import type { Output } from "./output.ts";
 
@@ -17,7 +17,9 @@ interface FunctionConfiguration {
 
 export async function listCommand({ values, positionals }: ParsedArgs, out: Output): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, "list");
-  const { url: endpoint, source } = await findEndpoint(values as EndpointFlags, process.env, "list");
+  const found = await findEndpoint(values as EndpointFlags, process.env, "list");
+  const endpoint = endpointUrl(found);
+  const { source } = found;
   const url = new URL(`${endpoint.pathname.replace(/\/$/, "")}/${INVOKE_API_VERSION}/functions`, endpoint);
   const response = await request(url, { method: "GET" }, source);
   if (response.status >= 300) throw await apiError(response);

@@ -9,6 +9,7 @@ import { batchedWriter, createLambkin, type Lambkin, type LogSink } from "@lambk
 import { CliError, UsageError } from "./args.ts";
 import type { LoadedConfig } from "./config-file.ts";
 import { loadPlatform } from "./engine.ts";
+import { enginesFor } from "./function-engines.ts";
 import { textSink, useColour } from "./log-format.ts";
 import type { Output } from "./output.ts";
 
@@ -67,7 +68,10 @@ export async function oneShotInvoke({
   );
   let lambkin: Lambkin;
   try {
-    lambkin = await createLambkin(config, await loadPlatform(), { baseDir: loaded.baseDir, log });
+    const platform = await loadPlatform();
+    // The function's engine is found first: a missing one is refused with the fix, as by start.
+    const engines = await enginesFor(config, loaded.baseDir, platform);
+    lambkin = await createLambkin(config, platform, { baseDir: loaded.baseDir, log, engines });
   } catch (error) {
     if ((error as Error).name === "ConfigError")
       throw new CliError(`${shownFile}: ${(error as Error).message}`);

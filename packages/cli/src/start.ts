@@ -6,7 +6,6 @@ import { resolve } from "node:path";
 import {
   batchedWriter,
   createLambkin,
-  defaultEngineCommands,
   type Lambkin,
   type LambkinConfig,
   type LogSink,
@@ -14,7 +13,7 @@ import {
 } from "@lambkin/core";
 import { CliError, type ParsedArgs, portValue } from "./args.ts";
 import { currentEngine, type EngineName, loadPlatform, relaunch, WRAPPER_PID_VARIABLE } from "./engine.ts";
-import { functionEngines } from "./function-engines.ts";
+import { enginesFor } from "./function-engines.ts";
 import { addressInUseError, isAddressInUse } from "./listen-error.ts";
 import { bold, jsonSink, type LogFormat, textSink, useColour } from "./log-format.ts";
 import type { Output } from "./output.ts";
@@ -83,14 +82,8 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   for (const warning of loaded.warnings) out.stderr(`lambkin: warning: ${warning}\n`);
   let lambkin: Lambkin;
   try {
-    // Resolved once here too, so that a function whose engine is missing stops the start.
-    const { functions } = await resolveConfig(config, loaded.baseDir, platform);
-    const engines = functionEngines(
-      functions,
-      defaultEngineCommands(platform),
-      currentEngine(),
-      loaded.baseDir,
-    );
+    // Each function's engine is found first: a missing one stops the start with the fix.
+    const engines = await enginesFor(config, loaded.baseDir, platform);
     lambkin = await createLambkin(config, platform, { baseDir: loaded.baseDir, log, engines });
   } catch (error) {
     // Core's ConfigError names the function and key; the file is added so the user knows where.

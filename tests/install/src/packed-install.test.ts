@@ -330,6 +330,15 @@ describe("a fresh project without bun and deno", () => {
     );
     expect(r.stdout).not.toContain("lambkin ready");
 
+    // A one-shot invoke (no lambkin running) refuses the same way.
+    const once = await run(`npx lambkin invoke hello-bun --payload '{"name":"you"}'`, {
+      cwd: dir,
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(once.status).toBe(1);
+    expect(once.stderr).toContain('lambkin: function "hello-bun" runs on bun, which is not in');
+
     // lambkin init says it before any start.
     const sub = join(dir, "bun-app");
     mkdirSync(sub);
