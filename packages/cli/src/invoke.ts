@@ -6,11 +6,13 @@
  */
 import { readFileSync } from "node:fs";
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
+import { findTemplate } from "@lambkin/template";
 import { type ParsedArgs, UsageError } from "./args.ts";
 import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
 import { apiError, request } from "./invoke-api-client.ts";
 import { oneShotInvoke } from "./one-shot.ts";
 import type { Output } from "./output.ts";
+import { projectFlags, projectToRun } from "./project.ts";
 
 const decoder = new TextDecoder();
 
@@ -18,16 +20,33 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
   const [name, ...extra] = positionals;
   if (name === undefined) throw new UsageError("missing the function name", "invoke");
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, "invoke");
-  const found = await findEndpoint(values as EndpointFlags, process.env, "invoke");
   if (values.event !== undefined && values.payload !== undefined)
     throw new UsageError("--event FILE and --payload are the same thing: give one", "invoke");
   const payload = await payloadOf(
     values.event !== undefined ? `@${values.event as string}` : (values.payload as string | undefined),
   );
   const invocationType = (values["invocation-type"] as string | undefined) ?? "RequestResponse";
+  const flags = projectFlags(values, "invoke");
+  // Run once from the config or template (read as `start` reads it).
+  const oneShot = async () =>
+    oneShotInvoke({
+      name,
+      loaded: await projectToRun(flags, out),
+      payload,
+      invocationType,
+      out,
+      writeResult,
+    });
+  // A template named on the command line is run once, as `sam local invoke` does.
+  if (flags.template !== undefined || flags.cdkOut !== undefined) return oneShot();
+  const found = await findEndpoint(values as EndpointFlags, process.env, "invoke");
   // A config with "port": 0 names no findable lambkin: run the function once from it.
-  if (!found.url && found.config)
-    return oneShotInvoke({ name, loaded: found.config, payload, invocationType, out, writeResult });
+  if (!found.url && found.config) return oneShot();
+  // No config here but a template: like a config, it names what to run when nothing answers.
+  const templateHere =
+    found.config === undefined &&
+    found.source === "the default endpoint" &&
+    findTemplate(process.cwd()) !== undefined;
   const endpoint = endpointUrl(found);
   const { source } = found;
 
@@ -42,11 +61,11 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
   );
   const init = { method: "POST", headers, body: payload };
   // The endpoint came from a config and nothing listens there: run the function from that config.
-  const response = found.config
-    ? await fetch(url, init).catch(() => undefined)
-    : await request(url, init, source);
-  if (!response)
-    return oneShotInvoke({ name, loaded: found.config!, payload, invocationType, out, writeResult });
+  const response =
+    found.config || templateHere
+      ? await fetch(url, init).catch(() => undefined)
+      : await request(url, init, source);
+  if (!response) return oneShot();
   if (response.status >= 300) throw await apiError(response);
 
   const log = response.headers.get("x-amz-log-result");

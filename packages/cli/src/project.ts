@@ -17,7 +17,7 @@ import {
   type TemplateProject,
 } from "@lambkin/template";
 import { CliError, UsageError } from "./args.ts";
-import { ConfigFileError, DEFAULT_CONFIG_FILES, loadConfig } from "./config-file.ts";
+import { ConfigFileError, DEFAULT_CONFIG_FILES, type LoadedConfig, loadConfig } from "./config-file.ts";
 
 /** Keys a lambkin config may hold to name a template; lambkin reads them, core never sees them. */
 export interface TemplateKeys {
@@ -179,6 +179,21 @@ export async function loadProject(flags: ProjectFlags, cwd: string = process.cwd
     warnings: project.warnings.map((w) => relativeMessage(w, cwd)),
     routes: project.routes,
   };
+}
+
+/**
+ * The project a one-shot `lambkin invoke` runs: a config or a template, as `start` would read it,
+ * without its routes (only the invoked function is started). Warnings go to stderr.
+ */
+export async function projectToRun(
+  flags: ProjectFlags,
+  out: { stderr(text: string): void },
+): Promise<LoadedConfig> {
+  const cwd = process.cwd();
+  const project = await loadProject(flags, cwd);
+  for (const warning of project.warnings) out.stderr(`lambkin: warning: ${warning}\n`);
+  const shown = project.templates[0] ?? project.shownFile;
+  return { config: { ...project.config, routes: [] }, file: resolve(cwd, shown), baseDir: project.baseDir };
 }
 
 function overrides(text: string): Record<string, string> {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { CliError, parseArgs, UsageError } from "./args.ts";
+import { eventCommand } from "./event.ts";
 import { initCommand } from "./init.ts";
 import { invokeCommand } from "./invoke.ts";
 import { listCommand } from "./list.ts";
@@ -95,5 +96,7 @@ async function dispatch(argv: readonly string[], out: Output, options: RunOption
       return listCommand(args, out);
     case "init":
       return initCommand(args, out);
+    case "event":
+      return eventCommand(args, out);
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { OptionSpec } from "./args.ts";
 
-export const COMMANDS = ["start", "invoke", "list", "init"] as const;
+export const COMMANDS = ["start", "invoke", "list", "init", "event"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const common: Record<string, OptionSpec> = {
@@ -45,6 +45,16 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     config: { type: "string", short: "c" },
     "invocation-type": { type: "string", choices: ["RequestResponse", "Event", "DryRun"] },
     tail: { type: "boolean" },
+    ...templateOptions,
+  },
+  event: {
+    ...common,
+    path: { type: "string" },
+    method: { type: "string" },
+    body: { type: "string" },
+    bucket: { type: "string" },
+    key: { type: "string" },
+    region: { type: "string" },
   },
   list: {
     ...common,
@@ -65,8 +75,10 @@ export const USAGE: Record<CommandName | "top", string> = {
   start:
     "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--auth KEY_ID:SECRET] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION] [--no-watch]",
   invoke:
-    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
+    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE | --template FILE | --cdk-out DIR] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
   list: "usage: lambkin list [--endpoint URL | --config FILE]",
+  event:
+    "usage: lambkin event <apigateway-rest|apigateway-http|sqs|sns|s3-put|eventbridge|schedule|dynamodb-stream> [--path P] [--method M] [--body TEXT] [--bucket B] [--key K] [--region R]",
   init: "usage: lambkin init [--runtime node|bun|deno|provided] [--typescript | --javascript] [--name NAME]",
 };
 
@@ -86,6 +98,7 @@ commands:
   invoke    invoke a function and print its result (of a running lambkin, else once from the config)
   list      list the functions of a running lambkin
   init      create lambkin.config.json and a sample function in this folder
+  event     print a sample event (API Gateway, SQS, SNS, S3, EventBridge, DynamoDB) to pipe into invoke
 
 options:
   -h, --help       show help (also after a command: lambkin start --help)
@@ -136,6 +149,31 @@ options:
 ${ENDPOINT_HELP}
       --invocation-type T  RequestResponse (default), Event (queue it, print nothing) or DryRun
       --tail               also print the invocation's log (the last 4 KB) on stderr
+  -t, --template FILE      run the function once from a SAM/CloudFormation template (as sam local invoke);
+                           without a config, the folder's template.yaml is used when nothing answers
+      --cdk-out DIR        … or from CDK output (cdk.out)
+      --stack NAME         with --cdk-out: the stack whose function it is
+      --parameter-overrides 'Name=Value …'
+                           values for the template's Parameters
+      --env-vars FILE      SAM's env file: {"LogicalId": {"VAR": "v"}, "Parameters": {"VAR": "v"}}
+      --skip-unsupported   leave out functions whose runtime lambkin cannot run
+  -h, --help               show this help
+  -v, --version            print lambkin's version
+`,
+  event: `${USAGE.event}
+
+Prints a sample event of that type as JSON, shaped like AWS's own examples (as sam local
+generate-event does), to edit or to pipe into lambkin invoke:
+
+  lambkin event apigateway-http --path /orders/7 | lambkin invoke GetOrder --payload -
+
+options:
+      --path P             API Gateway: the request path (default /hello)
+      --method M           API Gateway: the HTTP method (default GET, or POST with --body)
+      --body TEXT          the request body (API Gateway), message (SQS, SNS), detail JSON (EventBridge)
+      --bucket B           s3-put: the bucket (default example-bucket)
+      --key K              s3-put: the object key (default test/key.txt; written URL-encoded, as S3 does)
+      --region R           the region in ARNs (default us-east-1)
   -h, --help               show this help
   -v, --version            print lambkin's version
 `,

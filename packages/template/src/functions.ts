@@ -7,6 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import type { FunctionConfig } from "@lambkin/core";
 import { parseHandler } from "@lambkin/protocol";
+import { httpCors } from "./cors.ts";
 import { TemplateError } from "./errors.ts";
 import { NO_VALUE, type ResolveContext, resolveValue, Unresolved, type Where } from "./intrinsics.ts";
 
@@ -180,6 +181,13 @@ export function convertFunction(
   if (typeof logging?.ApplicationLogLevel === "string")
     config.logLevel = logging.ApplicationLogLevel as FunctionConfig["logLevel"];
 
+  // FunctionUrlConfig: lambkin serves every function's URL; its auth type and CORS apply there.
+  // (InvokeMode needs nothing: a streaming function's URL streams.)
+  const url = isObject(props.FunctionUrlConfig) ? props.FunctionUrlConfig : undefined;
+  if (url) {
+    const cors = httpCors(url.Cors);
+    config.url = { authType: url.AuthType === "AWS_IAM" ? "AWS_IAM" : "NONE", ...(cors ? { cors } : {}) };
+  }
   const layers = layersOf(logicalId, props.Layers, fc);
   if (layers.length > 0) config.layers = layers;
   return { logicalId, name, config, properties: props, declaredVariables };

@@ -5,6 +5,7 @@
  * `AWS::Serverless::Api`/`HttpApi`, or the implicit one, with `Globals.Api`/`Globals.HttpApi`).
  */
 import type { CorsConfig, RouteConfig } from "@lambkin/core";
+import { httpCors } from "./cors.ts";
 import { TemplateError } from "./errors.ts";
 import { mergeGlobals, type Reporter, type TemplateFunction } from "./functions.ts";
 import { type ResolveContext, resolveValue, Unresolved } from "./intrinsics.ts";
@@ -178,26 +179,6 @@ function restCors(cors: unknown): CorsConfig | undefined {
   if (headers) out.allowHeaders = headers;
   const maxAge = unquote(cors.MaxAge) ?? (typeof cors.MaxAge === "number" ? String(cors.MaxAge) : undefined);
   if (maxAge !== undefined && Number.isInteger(Number(maxAge))) out.maxAge = Number(maxAge);
-  if (cors.AllowCredentials === true) out.allowCredentials = true;
-  return out;
-}
-
-/** HTTP API `CorsConfiguration` (also a Function URL's `Cors`): `true`, or the AllowOrigins… object. */
-export function httpCors(cors: unknown): CorsConfig | undefined {
-  if (cors === true) return { allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"] };
-  if (!isObject(cors)) return undefined;
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
-  const out: CorsConfig = {};
-  for (const [from, to] of [
-    ["AllowOrigins", "allowOrigins"],
-    ["AllowMethods", "allowMethods"],
-    ["AllowHeaders", "allowHeaders"],
-    ["ExposeHeaders", "exposeHeaders"],
-  ] as const) {
-    const value = list(cors[from]);
-    if (value) out[to] = value;
-  }
-  if (typeof cors.MaxAge === "number") out.maxAge = cors.MaxAge;
   if (cors.AllowCredentials === true) out.allowCredentials = true;
   return out;
 }

@@ -154,6 +154,16 @@ describe("Globals, Parameters, Conditions, a local layer and --env-vars", () => 
       new GetFunctionConfigurationCommand({ FunctionName: "OrdersFunction" }),
     );
     expect([config.Timeout, config.MemorySize]).toEqual([10, 1024]);
+    // FunctionUrlConfig.Cors applies to the function's URL.
+    const preflight = await fetch(`${cli.functionUrl}/audit-log/`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.com", "access-control-request-method": "GET" },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    const refused = await fetch(`${cli.functionUrl}/audit-log/`, {
+      headers: { origin: "https://elsewhere.example" },
+    });
+    expect(refused.status).toBe(403);
   });
 
   it("uses the parameters' defaults and leaves a parameter without one unset, said once", async () => {
