@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CLI_JS } from "./lambkin-cli.ts";
@@ -156,5 +157,28 @@ describe("lambkin event TYPE | lambkin invoke --payload -", () => {
     expect(r.stderr).toContain(
       'lambkin: unknown event type "kinesis" (types: apigateway-rest, apigateway-http, sqs, sns, s3-put, eventbridge, schedule, dynamodb-stream)',
     );
+  });
+});
+
+describe("the README's Coming from SAM / CDK lines", () => {
+  const readme = readFileSync(fileURLToPath(new URL("../../../README.md", import.meta.url)), "utf8");
+  const section = readme.slice(readme.indexOf("## Coming from SAM / CDK"));
+  const block = section.slice(
+    section.indexOf("```sh\n") + 6,
+    section.indexOf("```", section.indexOf("```sh\n") + 6),
+  );
+  const lines = block
+    .split("\n")
+    .map((l) => l.replace(/\s+# .*$/, ""))
+    .filter((l) => l.startsWith("npx lambkin invoke") || l.startsWith("npx lambkin event"));
+
+  it("has the invoke lines, and each runs as printed in a SAM hello-world folder", () => {
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      const r = sh(line, `${FIXTURES}sam-hello-js`);
+      expect(r.status, `${line}\n${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout).statusCode, line).toBe(200);
+      expect(JSON.parse(JSON.parse(r.stdout).body).path, line).toBe("/hello");
+    }
   });
 });
