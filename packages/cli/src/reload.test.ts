@@ -136,12 +136,15 @@ describe.each(["node", "bun", "deno"] as Engine[])("lambkin start on %s reloads 
     expect(after.filter((a) => a.version !== "v2")).toEqual([]);
     expect(answers.some((a) => a.sentAt < reloadSeenAt && a.version === "v1")).toBe(true);
 
-    // A second later, the next invoke is warm: the pre-warmed environment took it.
+    // Saved again with no load: a second later the next invoke is warm (the pre-warmed
+    // environment takes it; every environment of older code is gone).
+    save(file, handler("v3"));
+    await reloadLine(lk, "app", 3);
     await sleep(1000);
     const warm = await invoke(lk, "app");
-    expect(warm.body.version).toBe("v2");
+    expect(warm.body.version).toBe("v3");
     expect(await reportOf(lk, warm.requestId)).not.toContain("Init Duration");
-    expect(lk.output().stdout).toMatch(/ app +-------- Reloaded: .*index\.\w+ changed \(generation 3\)/);
+    expect(lk.output().stdout).toMatch(/ app +-------- Reloaded: .*index\.\w+ changed \(generation 4\)/);
   }, 90_000);
 });
 
@@ -217,6 +220,17 @@ describe("lambkin start on node: the rest of the loop", () => {
     expect(gone.error).toBe("Unhandled");
     expect(gone.body.errorType).toBe("Runtime.ExitError");
     expect((await invoke(lk, "other")).body.version).toBe("other");
+    // Back, and watched again: an edit after it is picked up.
+    mkdirSync(join(dir, "app"));
+    writeFileSync(join(dir, "app/package.json"), '{ "type": "module" }\n');
+    writeFileSync(join(dir, "app/index.mjs"), handler("back"));
+    await reloadLine(lk, "app", 1);
+    expect((await invoke(lk, "app")).body.version).toBe("back");
+    await sleep(300); // the folder and its files may have made two reloads
+    const reloads = lk.output().stdout.match(/ app +-------- Reloaded: /g)!.length;
+    save(join(dir, "app/index.mjs"), handler("edited"));
+    await reloadLine(lk, "app", reloads + 1);
+    expect((await invoke(lk, "app")).body.version).toBe("edited");
   }, 60_000);
 
   it("reloads a TypeScript handler on Node", async () => {

@@ -153,6 +153,16 @@ describe("watching", () => {
       ),
     ).toBe(true);
     expect(recycled.some((r) => r.name === "b")).toBe(true);
+    // Back again: it is watched again, and reloaded.
+    const before = recycled.length;
+    mkdirSync(join(dir, "b"));
+    writeFileSync(join(dir, "b/index.js"), "2");
+    await sleep(500);
+    expect(recycled.slice(before).map((r) => r.name)).toContain("b");
+    const after = recycled.length;
+    writeFileSync(join(dir, "b/index.js"), "3");
+    await sleep(400);
+    expect(recycled.slice(after).map((r) => r.name)).toEqual(["b"]);
   });
 });
 

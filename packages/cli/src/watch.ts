@@ -40,7 +40,12 @@ export interface Watching {
   close(): Promise<void>;
 }
 
-const DEBOUNCE_MS = 30;
+/**
+ * Editors write a save within a few milliseconds (vim's probe, backup rename and write; a
+ * JetBrains temp file renamed over the original); every millisecond here is a millisecond
+ * before the new code can answer.
+ */
+const DEBOUNCE_MS = 15;
 const LAMBKIN = "lambkin";
 
 export function startWatching(options: WatchOptions): Watching {
@@ -101,12 +106,17 @@ export function startWatching(options: WatchOptions): Watching {
     const generation = Math.max(options.generation(name) ?? 0, before + 1);
     options.setGeneration?.(name, generation);
     say(name, `Reloaded: ${what} changed (generation ${generation})`);
+    // Shown now rather than with the next batch of log lines: it is what the user waits for.
+    (log as { flush?: () => void }).flush?.();
     done.catch((error: unknown) => say(name, `Reload failed: ${(error as Error).message}`));
   };
 
   const codeFolderGone = (name: string, dir: string) => {
     say(name, `Code folder ${shown(dir)} was deleted: invokes answer Runtime.ExitError until it is back`);
     void lambkin.recycle(name, `${shown(dir)} deleted`).catch(() => {});
+    // chokidar drops a folder that is gone; watched again, it is seen when it comes back.
+    watcher.unwatch(dir);
+    watcher.add(dir);
   };
 
   const reloadConfig = async (files: string[]) => {
@@ -140,7 +150,13 @@ export function startWatching(options: WatchOptions): Watching {
         codeFolderGone(name, path);
         continue;
       }
-      if (fnRoots.some((root) => !ignoredBy([root], path, isDir)))
+      if (event === "addDir" && fnRoots[0]?.path === path) {
+        schedule(name, path, (files) => reload(name, files));
+        continue;
+      }
+      // A folder made or removed inside is no change of code by itself; its files say what changed.
+      if (isDir) continue;
+      if (fnRoots.some((root) => !ignoredBy([root], path, false)))
         schedule(name, path, (files) => reload(name, files));
     }
   });
