@@ -9,11 +9,16 @@ export interface Output {
   readonly stderrIsTTY: boolean;
   /** Resolves once everything written so far has been handed to the OS (pipes are asynchronous). */
   flush(): Promise<void>;
+  /** While stdout holds more than it has handed to the OS: a promise of its 'drain'. */
+  stdoutDrained?(): Promise<void> | undefined;
 }
+
+/** Set when stdout refused more (its write returned false) until its next 'drain'. */
+let stdoutFull = false;
 
 export const processOutput: Output = {
   stdout: (text) => {
-    process.stdout.write(text);
+    if (!process.stdout.write(text)) stdoutFull = true;
   },
   stderr: (text) => {
     process.stderr.write(text);
@@ -24,6 +29,16 @@ export const processOutput: Output = {
   get stderrIsTTY() {
     return process.stderr.isTTY === true;
   },
+  // The write's own answer, not writableNeedDrain: Bun's stdout reports the one but not the other.
+  stdoutDrained: () =>
+    stdoutFull
+      ? new Promise<void>((resolve) =>
+          process.stdout.once("drain", () => {
+            stdoutFull = false;
+            resolve();
+          }),
+        )
+      : undefined,
   flush: async () => {
     await Promise.all(
       [process.stdout, process.stderr].map(

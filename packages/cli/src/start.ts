@@ -74,9 +74,13 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
   const functionNames = Object.keys(config.functions ?? {});
   // Log lines are written in batches (a syscall per line would cost much of an invoke);
   // lambkin.close() flushes what is pending.
-  const write = batchedWriter((text) => out.stdout(text));
+  const write = batchedWriter(
+    (text) => out.stdout(text),
+    10,
+    () => out.stdoutDrained?.(),
+  );
   const sink: LogSink = format === "json" ? jsonSink(write) : textSink({ colour, functionNames, write });
-  const log = Object.assign(sink, { flush: write.flush });
+  const log = Object.assign(sink, { flush: write.flush, ready: write.ready });
 
   const platform = await loadPlatform();
   for (const warning of loaded.warnings) out.stderr(`lambkin: warning: ${warning}\n`);

@@ -210,8 +210,10 @@ export class Environment implements RuntimeApiHost {
     this.#child = child;
     this.#emitStarted(child.pid);
     this.#ctx.watchdog?.track(child.pid);
-    void readLines(child.stdout, (line) => this.#runtimeLine("stdout", line));
-    void readLines(child.stderr, (line) => this.#runtimeLine("stderr", line));
+    // Back-pressure: while the log sink is behind, the runtime's pipes are not read (logs.ts).
+    const ready = () => this.#ctx.log.ready?.();
+    void readLines(child.stdout, (line) => this.#runtimeLine("stdout", line), ready);
+    void readLines(child.stderr, (line) => this.#runtimeLine("stderr", line), ready);
     void child.exited.then((status) => {
       this.#ctx.watchdog?.untrack(child.pid);
       this.#onExit(status);

@@ -16,12 +16,23 @@ export interface LogRecord {
   line: string;
 }
 
-export type LogSink = (record: LogRecord) => void;
+/**
+ * Where log records go. A sink whose output is behind (a terminal or pipe reading slower than a
+ * function prints) says so through `ready`: lambkin then stops reading the runtime's stdout and
+ * stderr until it resolves, so the runtime's own writes block, as on a full pipe on AWS, and
+ * nothing piles up in lambkin's memory.
+ */
+export type LogSink = ((record: LogRecord) => void) & {
+  /** A promise while the sink is behind (resolves when it has caught up), else undefined. */
+  ready?: () => Promise<void> | undefined;
+};
 
 export interface BatchedWriter {
   (text: string): void;
   /** Writes what is pending now. */
   flush(): void;
+  /** A promise while the output is behind, else undefined (see LogSink.ready). */
+  ready(): Promise<void> | undefined;
 }
 
 /**
@@ -30,10 +41,16 @@ export interface BatchedWriter {
  * line costs a syscall each (console and stdout are synchronous on pipes and files), a large share
  * of an invoke's cost. Lines still appear in order, a few milliseconds later at most.
  */
-export function batchedWriter(write: (text: string) => void, delayMs = 10): BatchedWriter {
+export function batchedWriter(
+  write: (text: string) => void,
+  delayMs = 10,
+  /** After a write: a promise while the output has not taken it all yet (e.g. a stream's 'drain'). */
+  drained?: () => Promise<void> | undefined,
+): BatchedWriter {
   let pending: string[] = [];
   let size = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let behind: Promise<void> | undefined;
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -42,6 +59,14 @@ export function batchedWriter(write: (text: string) => void, delayMs = 10): Batc
     pending = [];
     size = 0;
     write(text);
+    if (drained && behind === undefined) {
+      const wait = drained();
+      if (wait) {
+        behind = wait.then(() => {
+          behind = undefined;
+        });
+      }
+    }
   };
   const writer = (text: string) => {
     pending.push(text);
@@ -54,6 +79,8 @@ export function batchedWriter(write: (text: string) => void, delayMs = 10): Batc
     }
   };
   writer.flush = flush;
+  // Also behind while a full batch waits for its timer: readers should not outrun the writer.
+  writer.ready = () => behind;
   return writer;
 }
 
@@ -74,6 +101,8 @@ export const silentSink: LogSink = () => {};
 export async function readLines(
   stream: ReadableStream<Uint8Array>,
   onLine: (line: string) => void,
+  /** Back-pressure: when it returns a promise, no more is read until it resolves. */
+  ready?: () => Promise<void> | undefined,
 ): Promise<void> {
   const decoder = new TextDecoder();
   let pending = "";
@@ -84,15 +113,22 @@ export async function readLines(
       if (done) break;
       pending += decoder.decode(value, { stream: true });
       let nl = pending.indexOf("\n");
-      if (nl < 0) continue;
       let start = 0;
-      do {
+      while (nl >= 0) {
         const end = nl > start && pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        onLine(pending.slice(start, end));
+        emit(pending.slice(start, end), onLine);
         start = nl + 1;
         nl = pending.indexOf("\n", start);
-      } while (nl >= 0);
+      }
       pending = pending.slice(start);
+      // A line without end is delivered in pieces rather than held whole.
+      if (pending.length >= MAX_LINE_CHARS) {
+        const whole = pending.length - (pending.length % MAX_LINE_CHARS);
+        emit(pending.slice(0, whole), onLine);
+        pending = pending.slice(whole);
+      }
+      const wait = ready?.();
+      if (wait) await wait;
     }
   } catch {
     // A stream that errors (the process was killed mid-write) ends like one that closed.
@@ -100,7 +136,21 @@ export async function readLines(
     reader.releaseLock();
   }
   pending += decoder.decode();
-  if (pending !== "") onLine(pending);
+  if (pending !== "") emit(pending, onLine);
+}
+
+/**
+ * The longest line handed on whole (256 KiB, CloudWatch Logs' largest event); longer ones are
+ * split into lines of this length, so one endless line cannot grow lambkin's memory.
+ */
+export const MAX_LINE_CHARS = 256 * 1024;
+
+function emit(line: string, onLine: (line: string) => void): void {
+  if (line.length <= MAX_LINE_CHARS) {
+    onLine(line);
+    return;
+  }
+  for (let at = 0; at < line.length; at += MAX_LINE_CHARS) onLine(line.slice(at, at + MAX_LINE_CHARS));
 }
 
 const encoder = new TextEncoder();
