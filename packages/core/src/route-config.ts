@@ -178,6 +178,8 @@ export function routeCollisions(routes: readonly ResolvedRoute[], functionNames:
   const out: string[] = [];
   const names = [...functionNames];
   for (const route of routes) {
+    // `/` alone matches only the root, which names no function.
+    if (route.segments?.length === 0) continue;
     const first = route.segments?.[0];
     const shadowed = first?.kind !== "literal" ? names : names.filter((n) => n === first.text);
     if (shadowed.length === 0) continue;

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { FunctionConfig, RouteConfig } from "@lambkin/core";
 import { DEFAULT_ACCOUNT_ID } from "@lambkin/protocol";
+import { cfnRoutesOf } from "./cfn-routes.ts";
 import { TemplateError } from "./errors.ts";
 import {
   convertFunction,
@@ -158,7 +159,25 @@ export function convertTemplate(
     origins[fn.name] = { logicalId: fn.logicalId, file };
   }
   if (options.envVars) applyEnvVars(options.envVars, converted, report);
-  return { files: [file], functions, routes: routesOf(converted, template, ctx, report), warnings, origins };
+  const running = new Map(converted.map((fn) => [fn.logicalId, fn.name]));
+  const routes = [
+    ...routesOf(converted, template, ctx, report),
+    ...cfnRoutesOf(resources, running, ctx, report),
+  ];
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const key = `${route.method} ${route.path}`;
+    if (seen.has(key)) {
+      throw new TemplateError(
+        file,
+        route.apiId,
+        "Routes",
+        `the route ${key} is declared twice; each method and path may have one function`,
+      );
+    }
+    seen.add(key);
+  }
+  return { files: [file], functions, routes, warnings, origins };
 }
 
 /** Parameter values: overrides, else `Default`; a list type splits on commas. */

@@ -222,6 +222,40 @@ describe("CDK output with two stacks", () => {
     expect(aws(worker)).toEqual({ worker: "jobs-worker", records: 2, queue: "JobsQueue5D1C5C1A" });
   });
 
+  it("serves the stacks' API Gateway routes: a LambdaRestApi proxy and an HTTP API route", async () => {
+    const cli = await start(fixture("cdk-out"), ["--cdk-out", "."]);
+    expect(cli.ready.routes).toEqual([
+      expect.objectContaining({
+        method: "ANY",
+        path: "/{proxy+}",
+        function: "HelloHandler2E4FBA4D",
+        api: "rest",
+        payloadFormat: "1.0",
+      }),
+      expect.objectContaining({ method: "ANY", path: "/", function: "HelloHandler2E4FBA4D", api: "rest" }),
+      expect.objectContaining({
+        method: "POST",
+        path: "/jobs",
+        function: "jobs-worker",
+        api: "http",
+        payloadFormat: "2.0",
+      }),
+    ]);
+    const rest = await fetch(`${cli.functionUrl}/some/where`, { method: "PUT" });
+    expect(JSON.parse(await rest.text()).path).toBe("/some/where");
+    // The HTTP API's result has no statusCode: API Gateway answers 200 with it as JSON.
+    const jobs = await fetch(`${cli.functionUrl}/jobs`, { method: "POST", body: "{}" });
+    expect([jobs.status, await jobs.json()]).toEqual([
+      200,
+      { worker: "jobs-worker", records: 0, queue: "JobsQueue5D1C5C1A" },
+    ]);
+    // `ANY /{proxy+}` takes the Function URL paths too: said once at start.
+    expect(cli.output()).toContain(
+      "lambkin: warning: route ANY /{proxy+} (HelloHandler2E4FBA4D) takes requests for every function's Function URL path; the route is served first\n",
+    );
+    expect(cli.output()).not.toContain("route ANY / (");
+  });
+
   it("--stack picks one stack; --template reads one stack's template", async () => {
     let cli = await start(fixture("cdk-out"), ["--cdk-out", ".", "--stack", "WorkerStack"]);
     const list = await lambdaClient(cli.url).client.send(new ListFunctionsCommand({}));
