@@ -8,7 +8,7 @@ import { dirname, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { LambkinConfig } from "@lambkin/core";
 import { CliError } from "./args.ts";
-import { currentEngine } from "./engine.ts";
+import { currentEngine } from "./current-engine.ts";
 import { locateJsonError } from "./json-error.ts";
 
 /** Tried in this order in the working directory when no `--config` is given. */

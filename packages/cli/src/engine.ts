@@ -5,15 +5,10 @@
 import { spawn } from "node:child_process";
 import { defaultEngineCommands, type Platform } from "@lambkin/core";
 import { CliError } from "./args.ts";
+import { currentEngine, type EngineName } from "./current-engine.ts";
 import { ENGINE_FIX } from "./function-engines.ts";
 
-export type EngineName = "node" | "bun" | "deno";
-
-export function currentEngine(): EngineName {
-  if ("Bun" in globalThis) return "bun";
-  if ("Deno" in globalThis) return "deno";
-  return "node";
-}
+export { currentEngine, type EngineName };
 
 /**
  * The adapter for `engine`, imported dynamically so that Node never loads the Bun or Deno one

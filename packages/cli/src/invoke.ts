@@ -10,7 +10,6 @@ import { findTemplate } from "@lambkin/template";
 import { type ParsedArgs, UsageError } from "./args.ts";
 import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
 import { apiError, request } from "./invoke-api-client.ts";
-import { oneShotInvoke } from "./one-shot.ts";
 import type { Output } from "./output.ts";
 import { projectFlags, projectToRun } from "./project.ts";
 
@@ -29,7 +28,7 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
   const flags = projectFlags(values, "invoke");
   // Run once from the config or template (read as `start` reads it).
   const oneShot = async () =>
-    oneShotInvoke({
+    (await import("./one-shot.ts")).oneShotInvoke({
       name,
       loaded: await projectToRun(flags, out),
       payload,

@@ -1,0 +1,11 @@
+/**
+ * Which JavaScript engine runs the CLI. On its own, without @lambkin/core, so that commands that
+ * only need to know it (reading a config for `lambkin invoke`) do not load the emulator.
+ */
+export type EngineName = "node" | "bun" | "deno";
+
+export function currentEngine(): EngineName {
+  if ("Bun" in globalThis) return "bun";
+  if ("Deno" in globalThis) return "deno";
+  return "node";
+}
