@@ -22,8 +22,8 @@ export function version(): string {
 }
 
 // Each command is imported when it runs: `lambkin --version`, `--help` and `invoke` against a
-// running lambkin then load neither the emulator nor the watcher (measured: --version 542 → 202 ms
-// on a loaded 2-core machine where bare node took 198 ms).
+// running lambkin then load neither the emulator nor the watcher (measured: --version 518 → 204 ms
+// on a loaded 2-core machine where bare node took 163 ms).
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
   const out = options.out ?? processOutput;
   try {
