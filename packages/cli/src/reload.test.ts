@@ -148,10 +148,10 @@ describe.each(["node", "bun", "deno"] as Engine[])("lambkin start on %s reloads 
   }, 90_000);
 });
 
-describe("lambkin start on node: the rest of the loop", () => {
+describe.each(["node", "bun", "deno"] as Engine[])("lambkin start on %s: the rest of the loop", (host) => {
   it("loads the module once per environment across many warm invokes", async () => {
     const { dir } = project("node");
-    const lk = await startCli([], { cwd: dir });
+    const lk = await startCli([], { cwd: dir, engine: host });
     running = lk;
     const answers = [];
     for (let i = 0; i < 30; i++) answers.push((await invoke(lk, "app")).body);
@@ -162,7 +162,7 @@ describe("lambkin start on node: the rest of the loop", () => {
 
   it("shows a syntax error at save time, answers Runtime.UserCodeSyntaxError, and recovers on the next good save", async () => {
     const { dir, file } = project("node");
-    const lk = await startCli([], { cwd: dir });
+    const lk = await startCli([], { cwd: dir, engine: host });
     running = lk;
     expect((await invoke(lk, "app")).body.version).toBe("v1");
     save(file, "export const handler = async () => { return {;\n");
@@ -183,7 +183,7 @@ describe("lambkin start on node: the rest of the loop", () => {
   it("applies config edits: a new function, changed variables (only that function recycles), an invalid edit kept out", async () => {
     const { dir } = project("node");
     const configFile = join(dir, "lambkin.config.json");
-    const lk = await startCli([], { cwd: dir });
+    const lk = await startCli([], { cwd: dir, engine: host });
     running = lk;
     const app = await invoke(lk, "app");
     const other = await invoke(lk, "other");
@@ -209,7 +209,7 @@ describe("lambkin start on node: the rest of the loop", () => {
 
   it("answers Runtime.ExitError with a clear line when a code folder is deleted; others untouched", async () => {
     const { dir } = project("node");
-    const lk = await startCli([], { cwd: dir });
+    const lk = await startCli([], { cwd: dir, engine: host });
     running = lk;
     expect((await invoke(lk, "app")).status).toBe(200);
     rmSync(join(dir, "app"), { recursive: true });
@@ -240,7 +240,7 @@ describe("lambkin start on node: the rest of the loop", () => {
     const tsHandler = (v: string) =>
       `export const handler = async (): Promise<{ version: string }> => ({ version: "${v}" as string });\n`;
     writeFileSync(ts, tsHandler("ts1"));
-    const lk = await startCli([], { cwd: dir });
+    const lk = await startCli([], { cwd: dir, engine: host });
     running = lk;
     expect((await invoke(lk, "app")).body.version).toBe("ts1");
     save(ts, tsHandler("ts2"));

@@ -7,7 +7,7 @@
  * fs.watch reports differently on each platform and engine.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 import type { LambkinConfig, LogSink, ResolvedConfig } from "@lambkin/core";
 import { type FSWatcher, watch } from "chokidar";
 import { ignoredBy, type Root, rootsOf } from "./watch-roots.ts";
@@ -61,7 +61,17 @@ export function startWatching(options: WatchOptions): Watching {
   const allRoots = () => [...roots.values()].flat();
   const watcher: FSWatcher = watch([], {
     ignoreInitial: true,
-    ignored: (path, stats) => !projectFiles.has(path) && ignoredBy(allRoots(), path, stats?.isDirectory()),
+    ignored: (path, stats) => ignoredBy(allRoots(), path, stats?.isDirectory()),
+  });
+  // The config, templates and env files are watched through their folders (not recursively):
+  // editors replace a file by renaming another over it, and a watch on the file itself does not
+  // survive that on every engine (Deno's fs.watch loses it).
+  let configFiles = new Set<string>();
+  let configDirs = new Set<string>();
+  const configWatcher: FSWatcher = watch([], {
+    ignoreInitial: true,
+    depth: 0,
+    ignored: (path, stats) => !configDirs.has(path) && !configFiles.has(path) && stats !== undefined,
   });
 
   /** Watches what the running config names, and stops watching what it no longer does. */
@@ -72,13 +82,22 @@ export function startWatching(options: WatchOptions): Watching {
         rootsOf({ name: fn.name, codeDir: fn.codeDir, watch: fn.watch ?? [], envFiles: fn.envFiles ?? [] }),
       ]),
     );
-    const next = new Set(allRoots().map((root) => root.path));
-    for (const file of projectFiles) next.add(file);
+    const next = new Set(allRoots().flatMap((root) => (root.kind === "file" ? [] : [root.path])));
     const added = [...next].filter((p) => !watched.has(p));
     const removed = [...watched].filter((p) => !next.has(p));
     if (removed.length > 0) watcher.unwatch(removed);
     if (added.length > 0) watcher.add(added);
     watched = next;
+    configFiles = new Set([
+      ...projectFiles,
+      ...allRoots().flatMap((root) => (root.kind === "file" ? [root.path] : [])),
+    ]);
+    const dirs = new Set([...configFiles].map((file) => dirname(file)));
+    const newDirs = [...dirs].filter((d) => !configDirs.has(d));
+    const oldDirs = [...configDirs].filter((d) => !dirs.has(d));
+    configDirs = dirs;
+    if (oldDirs.length > 0) configWatcher.unwatch(oldDirs);
+    if (newDirs.length > 0) configWatcher.add(newDirs);
   };
 
   const pending = new Map<string, { files: string[]; timer: ReturnType<typeof setTimeout> }>();
@@ -137,13 +156,14 @@ export function startWatching(options: WatchOptions): Watching {
     sync();
   };
 
-  watcher.on("all", (event, path) => {
-    // An env file is part of the config: reading it again is an update, which recycles only the
-    // functions whose variables changed.
-    if (projectFiles.has(path) || allRoots().some((root) => root.kind === "file" && root.path === path)) {
+  // An env file is part of the config: reading it again is an update, which recycles only the
+  // functions whose variables changed.
+  configWatcher.on("all", (event, path) => {
+    if (event !== "addDir" && event !== "unlinkDir" && configFiles.has(path))
       schedule(LAMBKIN, path, (files) => void reloadConfig(files));
-      return;
-    }
+  });
+
+  watcher.on("all", (event, path) => {
     const isDir = event === "addDir" || event === "unlinkDir";
     for (const [name, fnRoots] of roots) {
       if (event === "unlinkDir" && fnRoots[0]?.path === path) {
@@ -162,21 +182,24 @@ export function startWatching(options: WatchOptions): Watching {
   });
 
   let warned = false;
-  watcher.on("error", (error) => {
-    const e = error as NodeJS.ErrnoException;
+  const onError = (error: unknown) => {
     if (warned) return;
     warned = true;
-    say(LAMBKIN, watchErrorMessage(e));
-  });
+    say(LAMBKIN, watchErrorMessage(error as NodeJS.ErrnoException));
+  };
+  watcher.on("error", onError);
+  configWatcher.on("error", onError);
 
   sync();
-  const ready = new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+  const ready = Promise.all(
+    [watcher, configWatcher].map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))),
+  ).then(() => {});
   return {
     ready,
     async close() {
       for (const { timer } of pending.values()) clearTimeout(timer);
       pending.clear();
-      await watcher.close();
+      await Promise.all([watcher.close(), configWatcher.close()]);
     },
   };
 }
