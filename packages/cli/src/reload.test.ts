@@ -233,6 +233,27 @@ describe.each(["node", "bun", "deno"] as Engine[])("lambkin start on %s: the res
     expect((await invoke(lk, "app")).body.version).toBe("edited");
   }, 60_000);
 
+  it("reloads on a change in shared code its watch globs name, outside the code folder", async () => {
+    const { dir } = project("node");
+    const configFile = join(dir, "lambkin.config.json");
+    const config = JSON.parse(readFileSync(configFile, "utf8"));
+    config.functions.app.watch = ["../lib/**"];
+    writeFileSync(configFile, JSON.stringify(config));
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "lib/words.mjs"), 'export const word = "one";\n');
+    writeFileSync(
+      join(dir, "app/index.mjs"),
+      'import { word } from "../lib/words.mjs";\nexport const handler = async () => ({ version: word });\n',
+    );
+    const lk = await startCli([], { cwd: dir, engine: host });
+    running = lk;
+    expect((await invoke(lk, "app")).body.version).toBe("one");
+    save(join(dir, "lib/words.mjs"), 'export const word = "two";\n');
+    await reloadLine(lk, "app", 1);
+    expect(lk.output().stdout).toMatch(/ app +-------- Reloaded: lib\/words\.mjs changed/);
+    expect((await invoke(lk, "app")).body.version).toBe("two");
+  }, 60_000);
+
   it("reloads a TypeScript handler on Node", async () => {
     const { dir } = project("node");
     const ts = join(dir, "app/index.ts");
