@@ -118,3 +118,17 @@ async function importConfig(file: string, ext: string): Promise<unknown> {
   }
   return config;
 }
+
+/**
+ * Runs `step`, turning core's ConfigError (which names the function and key) into the CLI's error
+ * with the file added, so the user knows where: `lambkin.config.json: functions.hello.timeout …`.
+ */
+export async function namingConfigFile<T>(shownFile: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if ((error as Error).name === "ConfigError")
+      throw new CliError(`${shownFile}: ${(error as Error).message}`);
+    throw error;
+  }
+}

@@ -5,9 +5,9 @@
  * exit status is 0, or 1 for a function error. No process is left.
  */
 import { relative } from "node:path";
-import { batchedWriter, createLambkin, type Lambkin, type LogSink } from "@lambkin/core";
+import { batchedWriter, createLambkin, type LogSink } from "@lambkin/core";
 import { CliError, UsageError } from "./args.ts";
-import type { LoadedConfig } from "./config-file.ts";
+import { type LoadedConfig, namingConfigFile } from "./config-file.ts";
 import { loadPlatform } from "./engine.ts";
 import { enginesFor } from "./function-engines.ts";
 import { textSink, useColour } from "./log-format.ts";
@@ -66,17 +66,12 @@ export async function oneShotInvoke({
     },
     { flush: write.flush },
   );
-  let lambkin: Lambkin;
-  try {
+  const lambkin = await namingConfigFile(shownFile, async () => {
     const platform = await loadPlatform();
     // The function's engine is found first: a missing one is refused with the fix, as by start.
     const engines = await enginesFor(config, loaded.baseDir, platform);
-    lambkin = await createLambkin(config, platform, { baseDir: loaded.baseDir, log, engines });
-  } catch (error) {
-    if ((error as Error).name === "ConfigError")
-      throw new CliError(`${shownFile}: ${(error as Error).message}`);
-    throw error;
-  }
+    return createLambkin(config, platform, { baseDir: loaded.baseDir, log, engines });
+  });
   // Ctrl-C during a long invoke still stops the runtime process.
   const interrupt = () => void lambkin.close().then(() => process.exit(130));
   process.once("SIGINT", interrupt);

@@ -12,6 +12,7 @@ import {
   resolveConfig,
 } from "@lambkin/core";
 import { CliError, type ParsedArgs, portValue } from "./args.ts";
+import { namingConfigFile } from "./config-file.ts";
 import { currentEngine, type EngineName, loadPlatform, relaunch, WRAPPER_PID_VARIABLE } from "./engine.ts";
 import { enginesFor } from "./function-engines.ts";
 import { addressInUseError, isAddressInUse } from "./listen-error.ts";
@@ -84,17 +85,11 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
 
   const platform = await loadPlatform();
   for (const warning of loaded.warnings) out.stderr(`lambkin: warning: ${warning}\n`);
-  let lambkin: Lambkin;
-  try {
+  const lambkin = await namingConfigFile(shownFile, async () => {
     // Each function's engine is found first: a missing one stops the start with the fix.
     const engines = await enginesFor(config, loaded.baseDir, platform);
-    lambkin = await createLambkin(config, platform, { baseDir: loaded.baseDir, log, engines });
-  } catch (error) {
-    // Core's ConfigError names the function and key; the file is added so the user knows where.
-    if ((error as Error).name === "ConfigError")
-      throw new CliError(`${shownFile}: ${(error as Error).message}`);
-    throw error;
-  }
+    return createLambkin(config, platform, { baseDir: loaded.baseDir, log, engines });
+  });
 
   // Signals are handled from here on: a Ctrl-C while listening must still stop the runtimes.
   let watching: Watching | undefined;
@@ -152,13 +147,7 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
       ),
       readConfig: async () => {
         const next = withFlags((await loadProject(projectFlags(values, "start"))).config);
-        try {
-          await resolveConfig(next, loaded.baseDir, platform);
-        } catch (error) {
-          if ((error as Error).name === "ConfigError")
-            throw new CliError(`${shownFile}: ${(error as Error).message}`);
-          throw error;
-        }
+        await namingConfigFile(shownFile, () => resolveConfig(next, loaded.baseDir, platform));
         return next;
       },
       ...generations(lambkin),
