@@ -2,16 +2,24 @@
  * lambkin's `Platform` on Bun: `Bun.serve` and `Bun.spawn`, with the Node adapter's node:http
  * server (run by Bun's compatibility layer) for servers that must read HTTP trailers.
  */
-import type {
-  Child,
-  FetchHandler,
-  Platform,
-  RequestInfo,
-  ServeOptions,
-  Server,
-  SpawnOptions,
+import { readFile, stat } from "node:fs/promises";
+import {
+  type Child,
+  FastResponse,
+  type FetchHandler,
+  failedChild,
+  killProcessGroup,
+  nativeResponse,
+  type Platform,
+  type RequestInfo,
+  type ServeOptions,
+  type Server,
+  type SpawnOptions,
+  statWith,
 } from "@lambkin/core";
-import { FastResponse, failedChild, nativeResponse, nodePlatform } from "@lambkin/node/platform";
+// From the Node adapter only what runs on this engine's node: layer as it is: its node:http server
+// (the one that reads HTTP trailers) and its node:fs host files. Everything else is core's.
+import { hostFiles, serveNodeHttp } from "@lambkin/node/platform";
 import { requireBun } from "./engine-guard.ts";
 
 // Before anything touches Bun's globals: on another engine, say which package to use instead.
@@ -75,7 +83,7 @@ function native(response: Response | Promise<Response>): Response | Promise<Resp
 async function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
   // Bun.serve's Request has no trailers, and after a chunked body carrying some it even answers
   // a spurious 400 (it parses them as a new request): Bun's node:http layer reads them fine.
-  if (options.trailers) return nodePlatform.serve(handler, options);
+  if (options.trailers) return serveNodeHttp(handler, options);
   const server = Bun.serve({
     hostname: options.hostname,
     port: options.port,
@@ -88,14 +96,6 @@ async function serve(handler: FetchHandler, options: ServeOptions): Promise<Serv
     },
   });
   return { port: server.port, close: () => server.stop(true) };
-}
-
-function killGroup(pid: number, signal: string): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== "ESRCH") throw error;
-  }
 }
 
 function spawn(argv: string[], options: SpawnOptions): Child {
@@ -118,13 +118,17 @@ function spawn(argv: string[], options: SpawnOptions): Child {
       const signal = proc.signalCode;
       return signal === null ? { code: proc.exitCode, signal: null } : { code: null, signal: String(signal) };
     }),
-    kill: (signal = "SIGTERM") => killGroup(pid, signal),
+    kill: (signal = "SIGTERM") => killProcessGroup((p, s) => process.kill(p, s), pid, signal),
   };
 }
 
 export const bunPlatform: Platform & { readonly Response: typeof Response } = {
   // Files, environment and cwd through Bun's node: modules, which are native there.
-  ...nodePlatform,
+  readTextFile: (path) => readFile(path, "utf8"),
+  stat: statWith(stat),
+  env: process.env,
+  cwd: () => process.cwd(),
+  host: hostFiles,
   name: "bun",
   version: Bun.version,
   execPath: process.execPath,

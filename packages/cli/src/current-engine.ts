@@ -2,7 +2,10 @@
  * Which JavaScript engine runs the CLI. On its own, without @lambkin/core, so that commands that
  * only need to know it (reading a config for `lambkin invoke`) do not load the emulator.
  */
-export type EngineName = "node" | "bun" | "deno";
+// The engine table is core's (a type only: nothing of core is loaded at run time).
+import type { EngineName } from "@lambkin/core";
+
+export type { EngineName };
 
 export function currentEngine(): EngineName {
   if ("Bun" in globalThis) return "bun";

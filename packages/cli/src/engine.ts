@@ -3,7 +3,7 @@
  * relaunching this same CLI on another engine from the workspace's installs.
  */
 import { spawn } from "node:child_process";
-import { defaultEngineCommands, type Platform } from "@lambkin/core";
+import { engineCommands, type Platform } from "@lambkin/core";
 import { CliError } from "./args.ts";
 import { currentEngine, type EngineName } from "./current-engine.ts";
 import { ENGINE_FIX } from "./function-engines.ts";
@@ -48,9 +48,8 @@ export async function loadPlatform(engine: EngineName = currentEngine()): Promis
  */
 export function engineCommand(engine: EngineName): string[] {
   const self = currentEngine();
-  // Only `name` and `execPath` are read: the same lookup core uses to start function runtimes.
-  const commands = defaultEngineCommands({ name: self, execPath: process.execPath } as Platform);
-  return commands[engine];
+  // The same lookup core uses to start function runtimes.
+  return engineCommands({ name: self, execPath: process.execPath })[engine];
 }
 
 /**

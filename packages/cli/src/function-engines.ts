@@ -13,17 +13,17 @@ import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import {
   defaultEngineCommands,
+  ENGINE_NAMES,
   type EngineCommands,
+  type EngineName,
   type LambkinConfig,
   type Platform,
   resolveConfig,
 } from "@lambkin/core";
 import { CliError } from "./args.ts";
 
-type Engine = "node" | "bun" | "deno";
-
 /** How to get each engine, as the messages say it. */
-export const ENGINE_FIX: Record<Engine, string> = {
+export const ENGINE_FIX: Record<EngineName, string> = {
   node: "install Node.js 20.19+ on PATH (https://nodejs.org)",
   bun: "npm i -D bun, or install Bun on PATH (https://bun.sh)",
   deno: "npm i -D deno, or install Deno on PATH (https://deno.com)",
@@ -64,13 +64,13 @@ function onPath(name: string, path: string | undefined): string | undefined {
 export function functionEngines(
   functions: ReadonlyMap<string, { runtime: string }>,
   defaults: EngineCommands,
-  host: Engine,
+  host: EngineName,
   projectDir: string,
   env: Record<string, string | undefined> = process.env,
 ): EngineCommands {
   const engines: EngineCommands = { ...defaults };
   const missing: string[] = [];
-  for (const engine of ["node", "bun", "deno"] as const) {
+  for (const engine of ENGINE_NAMES) {
     const users = [...functions].filter(([, fn]) => fn.runtime === engine).map(([name]) => name);
     if (users.length === 0 || engine === host) continue;
     const [program, ...args] = defaults[engine];
@@ -103,5 +103,5 @@ export async function enginesFor(
   platform: Platform,
 ): Promise<EngineCommands> {
   const { functions } = await resolveConfig(config, baseDir, platform);
-  return functionEngines(functions, defaultEngineCommands(platform), platform.name as Engine, baseDir);
+  return functionEngines(functions, defaultEngineCommands(platform), platform.name as EngineName, baseDir);
 }

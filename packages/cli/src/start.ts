@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import {
   batchedWriter,
   createLambkin,
+  killProcessGroup,
   type Lambkin,
   type LambkinConfig,
   type LogSink,
@@ -224,7 +225,7 @@ function stopOnSignal(
     if (stopping) {
       out.stderr("lambkin: stopping now\n");
       // Do not wait for the grace period, but leave no runtime behind either.
-      for (const pid of lambkin.pids()) killGroup(pid);
+      for (const pid of lambkin.pids()) killProcessGroup((p, s) => process.kill(p, s), pid, "SIGKILL");
       process.exit(130);
     }
     stopping = true;
@@ -245,18 +246,6 @@ function stopOnSignal(
     for (const signal of signals) process.off(signal, onSignal);
   };
   return { done: done.finally(dispose), dispose };
-}
-
-/** SIGKILL a runtime's process group (each runtime leads its own), or the process alone. */
-function killGroup(pid: number): void {
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, "SIGKILL");
-      return;
-    } catch {
-      // no such group (or process): try the next form
-    }
-  }
 }
 
 /** The newest generation of each function's environments, as lambkin's events tell it. */

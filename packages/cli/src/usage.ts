@@ -2,6 +2,7 @@
  * What `--help` prints, and the one-line usage shown with every usage error. Kept in one place so
  * the help and the parser's option tables are easy to compare.
  */
+import { ENGINE_NAMES, RUNTIMES } from "@lambkin/core";
 import type { OptionSpec } from "./args.ts";
 
 export const COMMANDS = ["start", "invoke", "list", "init", "event"] as const;
@@ -32,7 +33,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     host: { type: "string" },
     auth: { type: "string" },
     "log-format": { type: "string", choices: ["text", "json"] },
-    "host-engine": { type: "string", choices: ["node", "bun", "deno"] },
+    "host-engine": { type: "string", choices: [...ENGINE_NAMES] },
     inspect: { type: "string" },
     ...templateOptions,
     "no-watch": { type: "boolean" },
@@ -63,7 +64,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
   },
   init: {
     ...common,
-    runtime: { type: "string", choices: ["node", "bun", "deno", "provided"] },
+    runtime: { type: "string", choices: [...RUNTIMES] },
     typescript: { type: "boolean" },
     javascript: { type: "boolean" },
     name: { type: "string" },

@@ -15,6 +15,8 @@ export interface AsyncEvent {
   requestId: string;
   payload: Uint8Array;
   traceId?: string;
+  /** The ARN the caller invoked (qualifier included). */
+  invokedArn?: string;
   /** Epoch ms when the event was accepted. */
   receivedAt: number;
 }
@@ -74,6 +76,7 @@ export class AsyncQueue {
       payload: event.payload,
       requestId: event.requestId,
       traceId: event.traceId,
+      invokedArn: event.invokedArn,
     });
     try {
       scheduler.submit(invocation);

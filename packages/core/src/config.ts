@@ -26,13 +26,14 @@ import {
   resolveAccess,
   resolveFunctionUrl,
 } from "./gate/access-config.ts";
+import { ENGINE_NAMES, type EngineName } from "./engines.ts";
 import type { Platform } from "./platform.ts";
 import { type ResolvedRoute, type RouteConfig, resolveRoutes } from "./route-config.ts";
 
 export type { CorsConfig, ResolvedRoute, RouteConfig } from "./route-config.ts";
 
-export type RuntimeName = "node" | "bun" | "deno" | "provided";
-export const RUNTIMES: readonly RuntimeName[] = ["node", "bun", "deno", "provided"];
+export type RuntimeName = EngineName | "provided";
+export const RUNTIMES: readonly RuntimeName[] = [...ENGINE_NAMES, "provided"];
 
 export interface FunctionConfig {
   /** `node`, `bun`, `deno`: that engine runs `handler` through `@lambkin/client`; `provided`: `command`. */

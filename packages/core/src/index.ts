@@ -1,25 +1,10 @@
 /**
  * @lambkin/core: AWS Lambda's execution model on web standards. `createLambkin(config, platform)`
- * wires the pieces — one scheduler per function, the async queue, the Invoke API front — and
- * nothing else; each piece lives in the file named for it.
+ * (lambkin.ts) runs it; `startLambkin` (start.ts) is what every adapter's `start()` wraps.
  */
-import { exitErrorBody, InvokeApiError, type InvokeOutput, MAX_ASYNC_PAYLOAD_BYTES } from "@lambkin/protocol";
-import { AsyncQueue } from "./async-queue.ts";
-import { ConfigError, type LambkinConfig, type ResolvedConfig, resolveConfig } from "./config.ts";
-import type { EnvironmentContext } from "./environment.ts";
-import { EventBus, type LambkinEventListener } from "./events.ts";
-import { createApiGatewayFront } from "./fronts/api-gateway.ts";
-import { guardFunctionUrls, guardInvokeApi } from "./gate/guard.ts";
-import { Invocation } from "./invocation.ts";
-import { invokeBuffered, schedulerFor, validatePayload } from "./invoke.ts";
-import { createInvokeApi } from "./invoke-api.ts";
-import { consoleSink, type LogSink } from "./logs.ts";
-import type { FetchHandler, Platform, Server } from "./platform.ts";
-import { defaultEngineCommands, type EngineCommands } from "./runtimes.ts";
-import { FunctionScheduler } from "./scheduler.ts";
-import { createUrlApi } from "./url-api.ts";
-import { Watchdog } from "./watchdog.ts";
+import type { InvokeOutput } from "@lambkin/protocol";
 
+export { InvokeApiError } from "@lambkin/protocol";
 export type { AsyncEvent } from "./async-queue.ts";
 export {
   ConfigError,
@@ -31,10 +16,20 @@ export {
   type ResolvedFunction,
   type ResolvedRoute,
   type RouteConfig,
+  RUNTIMES,
   type RuntimeName,
   resolveConfig,
   resolvePath,
 } from "./config.ts";
+export {
+  defaultEngineCommands,
+  ENGINE_NAMES,
+  type EngineCommands,
+  type EngineName,
+  engineCommands,
+  type HostEngine,
+  isEngineName,
+} from "./engines.ts";
 export type * from "./events.ts";
 export type {
   AccessConfig,
@@ -42,7 +37,15 @@ export type {
   FunctionUrlConfig,
 } from "./gate/access-config.ts";
 export type { FunctionError, Outcome } from "./invocation.ts";
-export type { InvokeResult } from "./invoke.ts";
+export type { InvokeResult } from "./invoke/service.ts";
+export {
+  createLambkin,
+  type InvokeOptions,
+  type Lambkin,
+  type LambkinOptions,
+  type ListenInfo,
+  type UpdateResult,
+} from "./lambkin.ts";
 export {
   type BatchedWriter,
   batchedWriter,
@@ -53,281 +56,8 @@ export {
   silentSink,
 } from "./logs.ts";
 export type * from "./platform.ts";
+export * from "./platform-kit.ts";
 export { routeCollisions } from "./route-config.ts";
-export { defaultEngineCommands, type EngineCommands } from "./runtimes.ts";
-
-export interface LambkinOptions {
-  /** Folder relative code folders start from (the config file's). Default: the host's cwd. */
-  baseDir?: string;
-  /** Where runtime output and platform lines go. Default: stdout, one line per record. */
-  log?: LogSink;
-  /** How to start node/bun/deno functions. Default: found from the workspace's installs. */
-  engines?: EngineCommands;
-}
-
-export interface InvokeOptions {
-  /** `RequestResponse` (default) waits for the result; `Event` queues it and returns 202. */
-  invocationType?: "RequestResponse" | "Event" | "DryRun";
-  /** Return the last 4 KB of the invocation's log as `logResult`. */
-  tail?: boolean;
-  /** The client context JSON (as a value; it reaches the runtime as `Lambda-Runtime-Client-Context`). */
-  clientContext?: unknown;
-}
-
-export interface ListenInfo {
-  /** The Invoke API endpoint, e.g. `http://127.0.0.1:3001`: give it to the AWS SDK or CLI. */
-  url: string;
-  port: number;
-  /** The Function URL base, e.g. `http://127.0.0.1:3000`: `GET <functionUrl>/hello/path`. */
-  functionUrl: string;
-  urlPort: number;
-}
-
-/** What `update` did: function names added, removed, and changed (recycled). */
-export interface UpdateResult {
-  added: string[];
-  removed: string[];
-  changed: string[];
-}
-
-export interface Lambkin {
-  /** The config in force (replaced by `update`). */
-  readonly config: ResolvedConfig;
-  readonly platform: Platform;
-  /** The Invoke API as a fetch handler (AWS SDK and CLI requests). */
-  readonly fetch: FetchHandler;
-  /** Function URLs as a fetch handler (curl, browsers): `/<function>/<path>`. */
-  readonly urlFetch: FetchHandler;
-  /** Binds the Invoke API on `config.host:config.port` and Function URLs on `config.urlPort` (0: free ports). */
-  listen(): Promise<ListenInfo>;
-  /** Invokes a function without going through HTTP on the caller's side (the runtime side is real). */
-  invoke(functionName: string, payload?: unknown, options?: InvokeOptions): Promise<InvokeOutput>;
-  /** Runtime processes alive now, of one function or all (for tests that check nothing is left behind). */
-  pids(functionName?: string): number[];
-  /** Calls `listener` with every event from now on (see events.ts); returns the unsubscribe function. */
-  subscribe(listener: LambkinEventListener): () => void;
-  /**
-   * Replaces a function's environments: idle ones stop at once, busy ones finish their invocation
-   * and then stop, and every invocation submitted after the call goes to a new environment (of
-   * the next generation). With `prewarm`, one new environment starts at once; the promise
-   * resolves when it is ready or its init failed (an `environment.init-failed` event says which).
-   */
-  recycle(functionName: string, reason: string, options?: { prewarm?: boolean }): Promise<void>;
-  /**
-   * Reconfigures the running lambkin: new functions appear in the fronts, removed ones answer 404
-   * (their environments stop once idle), changed ones are recycled. An invalid config throws
-   * `ConfigError` and changes nothing; so does a change of `host`, `port` or `urlPort` once
-   * listening (restart to apply those).
-   */
-  update(config: LambkinConfig): Promise<UpdateResult>;
-  /** Stops every environment (no child process is left), answers what is pending, closes listeners. */
-  close(): Promise<void>;
-}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-export async function createLambkin(
-  input: LambkinConfig,
-  platform: Platform,
-  options: LambkinOptions = {},
-): Promise<Lambkin> {
-  const baseDir = options.baseDir ?? platform.cwd();
-  const events = new EventBus();
-  // One context for every scheduler and environment; `update` replaces its config.
-  const ctx: EnvironmentContext = {
-    platform,
-    config: await resolveConfig(input, baseDir, platform),
-    engines: options.engines ?? defaultEngineCommands(platform),
-    log: options.log ?? consoleSink,
-    events,
-    watchdog: await Watchdog.start(platform),
-  };
-  const log = ctx.log;
-  const schedulers = new Map<string, FunctionScheduler>();
-  /** Functions removed by `update` whose environments may still be finishing: close() stops them too. */
-  const removed = new Set<FunctionScheduler>();
-  for (const fn of ctx.config.functions.values()) schedulers.set(fn.name, new FunctionScheduler(fn, ctx));
-  const asyncQueue = new AsyncQueue({
-    get config() {
-      return ctx.config;
-    },
-    log,
-    events,
-    scheduler: (name) => schedulers.get(name),
-  });
-  const fetch = createInvokeApi({
-    get config() {
-      return ctx.config;
-    },
-    schedulers,
-    asyncQueue,
-    startedAt: new Date(),
-    Response: platform.Response,
-  });
-  // API Gateway routes first, then the Function URL paths `/<function>/…`.
-  const urlFetch = createApiGatewayFront({
-    routes: () => ctx.config.routes,
-    accountId: () => ctx.config.accountId,
-    invoke(name, payload, requestId) {
-      const scheduler = schedulerFor(schedulers, ctx.config, name);
-      const invocation = new Invocation({ payload, requestId });
-      scheduler.submit(invocation);
-      return invocation.outcome;
-    },
-    log,
-    fallback: createUrlApi(schedulers),
-  });
-  const servers: Server[] = [];
-  let closing: Promise<void> | undefined;
-  /** Updates run one after another: each compares against the config the previous one left. */
-  let updating: Promise<unknown> = Promise.resolve();
-
-  async function update(input: LambkinConfig): Promise<UpdateResult> {
-    if (closing) throw new Error("lambkin is closed: it cannot be updated");
-    const next = await resolveConfig(input, baseDir, platform);
-    const current = ctx.config;
-    if (servers.length > 0) {
-      for (const key of ["host", "port", "urlPort"] as const) {
-        if (next[key] !== current[key]) {
-          throw new ConfigError(
-            `${key} cannot change while lambkin is listening (${current[key]} → ${next[key]}): restart lambkin to apply it`,
-          );
-        }
-      }
-    }
-    // The region and account are in every function's ARN and environment.
-    const everything = next.region !== current.region || next.accountId !== current.accountId;
-    const result: UpdateResult = { added: [], removed: [], changed: [] };
-    ctx.config = next;
-    for (const [name, scheduler] of schedulers) {
-      if (next.functions.has(name)) continue;
-      schedulers.delete(name);
-      removed.add(scheduler);
-      result.removed.push(name);
-      void scheduler.retire("function removed from the config");
-    }
-    for (const fn of next.functions.values()) {
-      const scheduler = schedulers.get(fn.name);
-      if (!scheduler) {
-        schedulers.set(fn.name, new FunctionScheduler(fn, ctx));
-        result.added.push(fn.name);
-      } else if (everything || JSON.stringify(scheduler.fn) !== JSON.stringify(fn)) {
-        void scheduler.recycle("configuration changed", { fn });
-        result.changed.push(fn.name);
-      }
-    }
-    if (next.idleTimeoutMs !== current.idleTimeoutMs) for (const s of schedulers.values()) s.resetReaper();
-    return result;
-  }
-
-  return {
-    get config() {
-      return ctx.config;
-    },
-    platform,
-    fetch,
-    urlFetch,
-    subscribe: (listener) => events.subscribe(listener),
-    recycle(functionName, reason, opts = {}) {
-      const scheduler = schedulers.get(functionName);
-      if (!scheduler) {
-        return Promise.reject(
-          new Error(
-            `cannot recycle "${functionName}": no such function (known: ${[...schedulers.keys()].join(", ")})`,
-          ),
-        );
-      }
-      return scheduler.recycle(reason, opts);
-    },
-    update(input) {
-      const run = updating.then(() => update(input));
-      updating = run.catch(() => {});
-      return run;
-    },
-    async listen() {
-      const { host: hostname, port, urlPort } = ctx.config;
-      // Over HTTP every request passes the gate first (gate/): Origin, Host, header limits, SigV4.
-      // It reads the config per request, so update() changes what it allows.
-      const gate = { host: hostname, access: () => ctx.config.access };
-      const api = await platform.serve(guardInvokeApi(fetch, gate), { hostname, port });
-      servers.push(api);
-      const urlGate = {
-        ...gate,
-        urlConfigOf: (name: string) => ctx.config.functions.get(name)?.url,
-        routeOrigins: () => ctx.config.routes.flatMap((route) => route.cors?.allowOrigins ?? []),
-      };
-      const urls = await platform.serve(guardFunctionUrls(urlFetch, urlGate), { hostname, port: urlPort });
-      servers.push(urls);
-      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-      return {
-        url: `http://${host}:${api.port}`,
-        port: api.port,
-        functionUrl: `http://${host}:${urls.port}`,
-        urlPort: urls.port,
-      };
-    },
-    async invoke(functionName, payload = {}, opts = {}) {
-      const scheduler = schedulerFor(schedulers, ctx.config, functionName);
-      const type = opts.invocationType ?? "RequestResponse";
-      const bytes = validatePayload(
-        payload instanceof Uint8Array
-          ? payload
-          : encoder.encode(typeof payload === "string" ? payload : JSON.stringify(payload)),
-        type,
-        MAX_ASYNC_PAYLOAD_BYTES,
-      );
-      if (type === "DryRun") return { statusCode: 204, requestId: "", payload: new Uint8Array(0) };
-      const invocation = new Invocation({
-        payload: bytes,
-        clientContext: opts.clientContext === undefined ? undefined : JSON.stringify(opts.clientContext),
-      });
-      if (type === "Event") {
-        asyncQueue.enqueue(scheduler.fn.name, {
-          requestId: invocation.requestId,
-          payload: bytes,
-          receivedAt: invocation.receivedAt,
-        });
-        return { statusCode: 202, requestId: invocation.requestId, payload: new Uint8Array(0) };
-      }
-      const result = await invokeBuffered(scheduler, invocation, opts.tail ?? false);
-      const out: InvokeOutput = { statusCode: 200, requestId: result.requestId, payload: result.payload };
-      if (result.functionError) out.functionError = "Unhandled";
-      if (result.logResult !== undefined) out.logResult = result.logResult;
-      return out;
-    },
-    pids(functionName) {
-      const all = [...schedulers.values(), ...removed];
-      const selected = functionName === undefined ? all : all.filter((s) => s.fn.name === functionName);
-      return selected.flatMap((s) => s.pids);
-    },
-    close() {
-      closing ??= (async () => {
-        asyncQueue.close();
-        const shutdown = { code: null, signal: "SIGTERM" };
-        await Promise.all(
-          [...schedulers.values(), ...removed].map((s) =>
-            s.close((requestId) => ({
-              errorType: "Runtime.ExitError",
-              body: encoder.encode(exitErrorBody(requestId, shutdown)),
-              platform: "error",
-            })),
-          ),
-        );
-        await Promise.all(servers.map((s) => s.close()));
-        await ctx.watchdog?.close();
-        (log as { flush?: () => void }).flush?.();
-      })();
-      return closing;
-    },
-  };
-}
-
-/** Decodes an invoke's payload bytes as text (convenience for tests and the CLI). */
-export function payloadText(output: Pick<InvokeOutput, "payload">): string {
-  return decoder.decode(output.payload);
-}
-
 export {
   decodePayload,
   type InvokeResponse,
@@ -335,4 +65,10 @@ export {
   type StartedLambkin,
   startLambkin,
 } from "./start.ts";
-export { InvokeApiError };
+
+const decoder = new TextDecoder();
+
+/** Decodes an invoke's payload bytes as text (convenience for tests and the CLI). */
+export function payloadText(output: Pick<InvokeOutput, "payload">): string {
+  return decoder.decode(output.payload);
+}

@@ -45,6 +45,8 @@ export interface InvocationInit {
   tenantId?: string;
   traceId?: string;
   requestId?: string;
+  /** The ARN the caller invoked, qualifier included (`Lambda-Runtime-Invoked-Function-Arn`). */
+  invokedArn?: string;
 }
 
 const encoder = new TextEncoder();
@@ -57,6 +59,7 @@ export class Invocation {
   readonly clientContext: string | undefined;
   readonly cognitoIdentity: string | undefined;
   readonly tenantId: string | undefined;
+  readonly invokedArn: string | undefined;
   /** When the invoke arrived (epoch ms). */
   readonly receivedAt = Date.now();
   /** Set when the event is handed to a runtime: epoch ms after which it has timed out. */
@@ -84,6 +87,7 @@ export class Invocation {
     this.clientContext = init.clientContext;
     this.cognitoIdentity = init.cognitoIdentity;
     this.tenantId = init.tenantId;
+    this.invokedArn = init.invokedArn;
     this.outcome = new Promise((resolve) => {
       this.#resolve = resolve;
     });

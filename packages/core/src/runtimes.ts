@@ -1,48 +1,16 @@
 /**
  * How an environment's process is started: the command line for each runtime kind, and the exact
- * environment a runtime sees (PROTOCOL.md §2) — Lambda's variables, the function's own, and only
+ * environment a runtime sees (docs/protocol.md, "Environment variables") — Lambda's variables, the function's own, and only
  * PATH, HOME, LD_LIBRARY_PATH and the AWS credentials of the host.
  */
 import { functionArn as _arn, LATEST, logGroupName } from "@lambkin/protocol";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
+import { type EngineCommands, executionEnv } from "./engines.ts";
 import type { Platform } from "./platform.ts";
 
-/** The programs that run `node`/`bun`/`deno` functions, and the runtime client they run. */
-export interface EngineCommands {
-  node: string[];
-  bun: string[];
-  deno: string[];
-  /** Absolute path of `@lambkin/client`'s runtime entry (`dist/runtime.js`); unset when not installed. */
-  client: string | undefined;
-}
-
-function resolveFile(specifier: string): string | undefined {
-  try {
-    const url = import.meta.resolve(specifier);
-    return url.startsWith("file:") ? decodeURIComponent(new URL(url).pathname) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export type { EngineCommands } from "./engines.ts";
 
 const dirname = (path: string) => path.slice(0, path.lastIndexOf("/"));
-
-/**
- * Finds each engine: the one hosting lambkin runs its own binary; the others come from the
- * workspace's `bun` and `deno` npm packages, falling back to the PATH.
- */
-export function defaultEngineCommands(platform: Platform): EngineCommands {
-  const self = (name: string) => (platform.name === name ? platform.execPath : undefined);
-  const bunPkg = resolveFile("bun/package.json");
-  const denoPkg = resolveFile("deno/package.json");
-  const client = resolveFile("@lambkin/client/runtime");
-  return {
-    node: [self("node") ?? "node"],
-    bun: [self("bun") ?? (bunPkg ? `${dirname(bunPkg)}/bin/bun.exe` : "bun")],
-    deno: [self("deno") ?? (denoPkg ? `${dirname(denoPkg)}/deno` : "deno"), "run", "-A"],
-    client,
-  };
-}
 
 export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): string[] {
   switch (fn.runtime) {
@@ -63,6 +31,18 @@ export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): stri
       return [resolved, ...args];
     }
   }
+}
+
+/**
+ * Why a `provided` runtime's program cannot start, in the Go wording Lambda's
+ * `Runtime.InvalidEntrypoint` uses; undefined when it can (or it is looked up on the PATH).
+ */
+export async function entrypointProblem(platform: Platform, program: string): Promise<string | undefined> {
+  if (!program.includes("/")) return undefined; // found on the PATH by the engine, or exit 127
+  const info = await platform.stat(program);
+  if (!info?.isFile) return `fork/exec ${program}: no such file or directory`;
+  if (info.mode !== 0 && (info.mode & 0o111) === 0) return `fork/exec ${program}: permission denied`;
+  return undefined;
 }
 
 const HOST_VARIABLES = [
@@ -115,12 +95,8 @@ export function runtimeEnvironment(
   }
   if (fn.handler !== undefined) env._HANDLER = fn.handler;
   if (fn.logLevel !== undefined) env.AWS_LAMBDA_LOG_LEVEL = fn.logLevel;
-  if (fn.runtime === "node" && engines.node[0] === platform.execPath) {
-    // Lambda names the managed runtime by Node's major version. It is known when the function
-    // runs on the very node binary hosting lambkin; otherwise the variable is left out, as for
-    // custom runtimes, rather than guessed.
-    env.AWS_EXECUTION_ENV = `AWS_Lambda_nodejs${platform.version.replace(/^v/, "").split(".")[0]}.x`;
-  }
+  const execution = executionEnv(fn.runtime, platform, engines);
+  if (execution !== undefined) env.AWS_EXECUTION_ENV = execution;
   return env;
 }
 

@@ -10,7 +10,7 @@
  */
 import { tooManyRequests } from "@lambkin/protocol";
 import type { ResolvedFunction } from "./config.ts";
-import { Environment, type EnvironmentContext, type InitFailure } from "./environment.ts";
+import { Environment, type EnvironmentContext, type InitFailure } from "./environment/environment.ts";
 import type { FunctionError, Invocation } from "./invocation.ts";
 
 /** How long an invocation waits for a finishing environment before a new one is started for it. */

@@ -10,7 +10,7 @@ import {
   type Lambkin,
   type LambkinOptions,
   type ListenInfo,
-} from "./index.ts";
+} from "./lambkin.ts";
 import type { Platform } from "./platform.ts";
 
 export interface InvokeResponse {

@@ -2,8 +2,24 @@
  * lambkin's `Platform` on Deno: `Deno.serve` and `Deno.Command`, with the Node adapter's node:http
  * server (run by Deno's compatibility layer) for servers that must read HTTP trailers.
  */
-import type { Child, FetchHandler, Platform, ServeOptions, Server, SpawnOptions } from "@lambkin/core";
-import { FastResponse, failedChild, nativeResponse, nodePlatform } from "@lambkin/node/platform";
+import { stat } from "node:fs/promises";
+import process from "node:process";
+import {
+  type Child,
+  FastResponse,
+  type FetchHandler,
+  failedChild,
+  killProcessGroup,
+  nativeResponse,
+  type Platform,
+  type ServeOptions,
+  type Server,
+  type SpawnOptions,
+  statWith,
+} from "@lambkin/core";
+// From the Node adapter only what runs on this engine's node: layer as it is: its node:http server
+// (the one that reads HTTP trailers) and its node:fs host files. Everything else is core's.
+import { hostFiles, serveNodeHttp } from "@lambkin/node/platform";
 import { requireDeno } from "./engine-guard.ts";
 
 // Before anything touches Deno's globals: on another engine, say which package to use instead.
@@ -47,7 +63,7 @@ function native(response: Response | Promise<Response>): Response | Promise<Resp
 
 async function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
   // Deno.serve's Request has no trailers; Deno's node:http layer reads them.
-  if (options.trailers) return nodePlatform.serve(handler, options);
+  if (options.trailers) return serveNodeHttp(handler, options);
   // Aborting closes every connection; `shutdown()` would wait for a pending long-poll forever.
   const abort = new AbortController();
   const server = Deno.serve(
@@ -79,21 +95,6 @@ async function serve(handler: FetchHandler, options: ServeOptions): Promise<Serv
   };
 }
 
-/** The error's `code`, or its class name for Deno's own errors (`NotFound` has no code). */
-function errorCode(error: unknown): unknown {
-  if (typeof error !== "object" || error === null) return undefined;
-  return (error as { code?: unknown }).code ?? (error as { name?: unknown }).name;
-}
-
-function killGroup(pid: number, signal: string): void {
-  try {
-    Deno.kill(-pid, signal);
-  } catch (error) {
-    const code = errorCode(error);
-    if (code !== "ESRCH" && code !== "NotFound") throw error;
-  }
-}
-
 function spawn(argv: string[], options: SpawnOptions): Child {
   const { cwd, env } = options;
   let proc: DenoChildProcess;
@@ -122,13 +123,16 @@ function spawn(argv: string[], options: SpawnOptions): Child {
     exited: proc.status.then(({ code, signal }) =>
       signal === null ? { code, signal } : { code: null, signal },
     ),
-    kill: (signal = "SIGTERM") => killGroup(pid, signal),
+    kill: (signal = "SIGTERM") => killProcessGroup((p, s) => Deno.kill(p, s), pid, signal),
   };
 }
 
 export const denoPlatform: Platform & { readonly Response: typeof Response } = {
   // Stat, environment and cwd through Deno's node: modules (process.env is live there too).
-  ...nodePlatform,
+  stat: statWith(stat),
+  env: process.env,
+  cwd: () => process.cwd(),
+  host: hostFiles,
   name: "deno",
   version: Deno.version.deno,
   execPath: Deno.execPath(),

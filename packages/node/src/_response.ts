@@ -9,7 +9,7 @@
  * stream, chunk by chunk, each chunk flushed as soon as the stream yields it.
  */
 import type { ServerResponse } from "node:http";
-import { fastParts } from "./fast-response.ts";
+import { fastParts } from "@lambkin/core";
 
 interface UndiciBody {
   source?: unknown;

@@ -1,6 +1,6 @@
 import type { Server } from "@lambkin/core";
+import { FastResponse, nativeResponse } from "@lambkin/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { FastResponse, nativeResponse } from "./fast-response.ts";
 import { nodePlatform } from "./platform.ts";
 
 describe("FastResponse as a Response", () => {

@@ -14,25 +14,28 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type {
-  Child,
-  ExitStatus,
-  FetchHandler,
-  FileInfo,
-  Platform,
-  RequestInfo,
-  ServeOptions,
-  Server,
-  SpawnOptions,
+import {
+  type Child,
+  type ExitStatus,
+  FastResponse,
+  type FetchHandler,
+  failedChild,
+  killProcessGroup,
+  type Platform,
+  type RequestInfo,
+  type ServeOptions,
+  type Server,
+  type SpawnOptions,
+  statWith,
 } from "@lambkin/core";
 import { NodeRequest, toWebStream } from "./_request.ts";
 import { writeResponse } from "./_response.ts";
-import { failedChild } from "./failed-child.ts";
-import { FastResponse } from "./fast-response.ts";
 import { hostFiles } from "./host-files.ts";
 
-export { failedChild } from "./failed-child.ts";
-export { FastResponse, nativeResponse } from "./fast-response.ts";
+export { hostFiles } from "./host-files.ts";
+
+/** Moved to @lambkin/core (platform-kit.ts); re-exported for code that imported them from here. */
+export { FastResponse, failedChild, nativeResponse } from "@lambkin/core";
 
 class NodeRequestInfo implements RequestInfo {
   #req: IncomingMessage;
@@ -129,7 +132,12 @@ export function createHttpServer(handler: FetchHandler): HttpServer {
   );
 }
 
-async function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
+/**
+ * Serves `handler` on node:http, which reads HTTP trailers (a streaming runtime reports a
+ * mid-stream error in them). Bun and Deno use it, through their node: layers, for the servers
+ * that need trailers: their native servers expose none.
+ */
+export async function serveNodeHttp(handler: FetchHandler, options: ServeOptions): Promise<Server> {
   const server = createHttpServer(handler);
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -153,14 +161,6 @@ async function serve(handler: FetchHandler, options: ServeOptions): Promise<Serv
         for (const socket of sockets) socket.destroy();
       }),
   };
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-  }
 }
 
 function spawn(argv: string[], options: SpawnOptions): Child {
@@ -194,19 +194,8 @@ function spawn(argv: string[], options: SpawnOptions): Child {
     stdout: toWebStream(child.stdout!),
     stderr: toWebStream(child.stderr!),
     exited,
-    kill: (signal = "SIGTERM") => killGroup(pid, signal),
+    kill: (signal = "SIGTERM") => killProcessGroup((p, s) => process.kill(p, s), pid, signal),
   };
-}
-
-async function statFile(path: string): Promise<FileInfo | undefined> {
-  try {
-    const info = await stat(path);
-    return { isFile: info.isFile(), isDirectory: info.isDirectory(), mode: info.mode & 0o777 };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw error;
-  }
 }
 
 /**
@@ -217,10 +206,10 @@ export const nodePlatform: Platform & { readonly Response: typeof Response } = {
   name: "node",
   version: process.versions.node,
   execPath: process.execPath,
-  serve,
+  serve: serveNodeHttp,
   spawn,
   readTextFile: (path) => readFile(path, "utf8"),
-  stat: statFile,
+  stat: statWith(stat),
   env: process.env,
   cwd: () => process.cwd(),
   Response: FastResponse,

@@ -17,11 +17,11 @@ import {
   toHttpEvent,
   toHttpResponse,
 } from "@lambkin/protocol";
-import { readBody } from "./body.ts";
-import { Invocation, type Outcome } from "./invocation.ts";
-import type { FetchHandler } from "./platform.ts";
-import { pathnameOf } from "./request-url.ts";
-import type { FunctionScheduler } from "./scheduler.ts";
+import { readBody } from "../body.ts";
+import type { Outcome } from "../invocation.ts";
+import type { InvokeService, InvokeTarget } from "../invoke/service.ts";
+import type { FetchHandler } from "../platform.ts";
+import { pathnameOf } from "../request-url.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -34,14 +34,22 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 const badGateway = (requestId: string) => json(502, BAD_GATEWAY_BODY, { [H_AMZN_REQUEST_ID]: requestId });
 
-export function createUrlApi(schedulers: ReadonlyMap<string, FunctionScheduler>): FetchHandler {
+/** Function URLs as a fetch handler over the invoke service: this front only maps HTTP. */
+export function createFunctionUrls(service: InvokeService): FetchHandler {
+  const find = (name: string): InvokeTarget | undefined => {
+    try {
+      return service.lookup(name);
+    } catch {
+      return undefined;
+    }
+  };
   return async (request, info) => {
     const path = pathnameOf(request.url);
     const slash = path.indexOf("/", 1);
     const name = decodeURIComponent(path.slice(1, slash < 0 ? undefined : slash));
-    const scheduler = schedulers.get(name);
-    if (!scheduler) {
-      const known = [...schedulers.keys()].map((n) => `/${n}/`);
+    const target = name ? find(name) : undefined;
+    if (!target) {
+      const known = service.functions().map((fn) => `/${fn.name}/`);
       return json(404, {
         message: name ? `No function named "${name}"` : "Name a function in the first path segment",
         functions: known,
@@ -57,9 +65,9 @@ export function createUrlApi(schedulers: ReadonlyMap<string, FunctionScheduler>)
       requestId,
       sourceIp: info.remoteAddress,
     });
-    const invocation = new Invocation({ payload: encoder.encode(JSON.stringify(event)), requestId });
+    let invocation: ReturnType<InvokeService["start"]>;
     try {
-      scheduler.submit(invocation);
+      invocation = service.start(target, { payload: encoder.encode(JSON.stringify(event)), requestId });
     } catch (error) {
       if (error instanceof InvokeApiError && error.status === 429)
         return json(429, { message: "Rate Exceeded." });

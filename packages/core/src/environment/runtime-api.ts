@@ -10,8 +10,8 @@ import {
   RUNTIME_ACCEPTED_BODY,
   runtimeErrorResponse,
 } from "@lambkin/protocol";
-import type { FetchHandler, RequestInfo } from "./platform.ts";
-import { pathnameOf } from "./request-url.ts";
+import type { FetchHandler, RequestInfo } from "../platform.ts";
+import { pathnameOf } from "../request-url.ts";
 
 /** What the Runtime API asks of its environment. Each method returns the reply to the runtime. */
 export interface RuntimeApiHost {

@@ -2,7 +2,7 @@
  * The `Child` for a program that could not be started. Web-standard on purpose: the Bun and Deno
  * adapters use it too.
  */
-import type { Child } from "@lambkin/core";
+import type { Child } from "./platform.ts";
 
 const encoder = new TextEncoder();
 
