@@ -10,8 +10,42 @@
  */
 import { tooManyRequests } from "@lambkin/protocol";
 import type { ResolvedFunction } from "./config.ts";
-import { Environment, type EnvironmentContext, type InitFailure } from "./environment/environment.ts";
+import {
+  Environment,
+  type EnvironmentContext,
+  type EnvironmentEvents,
+  type EnvironmentState,
+  type InitFailure,
+} from "./environment/environment.ts";
+import type { StopReason } from "./events.ts";
 import type { FunctionError, Invocation } from "./invocation.ts";
+
+/** What the scheduler needs of an environment (environment.ts; a fake one in the unit tests). */
+export interface SchedulableEnvironment {
+  readonly generation: number;
+  readonly state: EnvironmentState;
+  readonly pid: number | undefined;
+  /** Busy, but the runtime has answered: it is about to call `next`. */
+  readonly finishing: boolean;
+  /** performance.now() when it last became idle. */
+  readonly idleSince: number;
+  prewarmed: boolean;
+  start(): Promise<void>;
+  dispatch(invocation: Invocation): void;
+  failWaiting(invocation: Invocation, failure: FunctionError): void;
+  stop(reason: StopReason, detail?: string): Promise<void>;
+}
+
+/** Builds an environment of `generation` that reports its life to `events`. */
+export type EnvironmentFactory = (
+  fn: ResolvedFunction,
+  ctx: EnvironmentContext,
+  events: EnvironmentEvents<SchedulableEnvironment>,
+  generation: number,
+) => SchedulableEnvironment;
+
+const realEnvironment: EnvironmentFactory = (fn, ctx, events, generation) =>
+  new Environment(fn, ctx, events as EnvironmentEvents, generation);
 
 /** How long an invocation waits for a finishing environment before a new one is started for it. */
 const FINISHING_GRACE_MS = 20;
@@ -20,11 +54,11 @@ export class FunctionScheduler {
   #fn: ResolvedFunction;
   readonly #ctx: EnvironmentContext;
   /** Environments that count toward the concurrency: starting, idle or busy. */
-  readonly #environments = new Set<Environment>();
+  readonly #environments = new Set<SchedulableEnvironment>();
   /** Environments being stopped after they left the pool (recycled, reaped): only their pids matter. */
-  readonly #draining = new Set<Environment>();
+  readonly #draining = new Set<SchedulableEnvironment>();
   /** Idle environments of the current generation, most recently idle last (reused first: its caches are warmest). */
-  readonly #idle: Environment[] = [];
+  readonly #idle: SchedulableEnvironment[] = [];
   /** Invocations waiting for an environment, oldest first. */
   readonly #queue: Invocation[] = [];
   /** Environments started and not yet ready. */
@@ -35,13 +69,16 @@ export class FunctionScheduler {
   #reaper: ReturnType<typeof setInterval> | undefined;
   #regrow: ReturnType<typeof setTimeout> | undefined;
   /** Waiters of `recycle(…, { prewarm: true })`, by the environment warming up for them. */
-  readonly #warming = new Map<Environment, Array<() => void>>();
+  readonly #warming = new Map<SchedulableEnvironment, Array<() => void>>();
   /** Refuses new invocations (lambkin is closing, or the function was removed). */
   #closed = false;
 
-  constructor(fn: ResolvedFunction, ctx: EnvironmentContext) {
+  readonly #create: EnvironmentFactory;
+
+  constructor(fn: ResolvedFunction, ctx: EnvironmentContext, create: EnvironmentFactory = realEnvironment) {
     this.#fn = fn;
     this.#ctx = ctx;
+    this.#create = create;
   }
 
   get fn(): ResolvedFunction {
@@ -139,7 +176,7 @@ export class FunctionScheduler {
   }
 
   /** Takes `env` out of the pool and stops it. */
-  #retire(env: Environment, reason: string): void {
+  #retire(env: SchedulableEnvironment, reason: string): void {
     if (!this.#environments.delete(env)) return;
     if (env.state === "starting") this.#starting--;
     const at = this.#idle.indexOf(env);
@@ -150,7 +187,7 @@ export class FunctionScheduler {
 
   /** Starts one environment of the current generation unless one is already there; resolves when it is ready or failed. */
   #prewarm(): Promise<void> {
-    let current: Environment | undefined;
+    let current: SchedulableEnvironment | undefined;
     for (const env of this.#environments) {
       if (env.generation === this.#generation && env.state !== "stopped") current = env;
     }
@@ -168,7 +205,7 @@ export class FunctionScheduler {
     });
   }
 
-  #warmed(env: Environment): void {
+  #warmed(env: SchedulableEnvironment): void {
     const waiters = this.#warming.get(env);
     if (!waiters) return;
     this.#warming.delete(env);
@@ -221,8 +258,8 @@ export class FunctionScheduler {
     }
   }
 
-  #startEnvironment(): Environment {
-    const env = new Environment(
+  #startEnvironment(): SchedulableEnvironment {
+    const env = this.#create(
       this.#fn,
       this.#ctx,
       {
@@ -247,7 +284,7 @@ export class FunctionScheduler {
     return env;
   }
 
-  #onIdle(env: Environment, initialized: boolean): void {
+  #onIdle(env: SchedulableEnvironment, initialized: boolean): void {
     if (!this.#environments.has(env)) return;
     if (initialized) {
       this.#starting--;
@@ -274,7 +311,7 @@ export class FunctionScheduler {
     this.#idle.push(env);
   }
 
-  #onStopped(env: Environment, initFailure?: InitFailure): void {
+  #onStopped(env: SchedulableEnvironment, initFailure?: InitFailure): void {
     this.#warmed(env);
     if (this.#draining.delete(env)) return;
     if (!this.#environments.delete(env)) return;

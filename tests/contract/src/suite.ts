@@ -168,6 +168,17 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       expect(seen["lambda-runtime-cognito-identity"]).toBeUndefined();
     });
 
+    it("gives the runtime the ARN the caller invoked, qualifier included", async () => {
+      const invokedArn = async (name: string, query = "") =>
+        (await invoke(name, { headers: true }, {}, query)).json()["lambda-runtime-invoked-function-arn"];
+      expect(await invokedArn("behave%3A%24LATEST")).toBe(`${arn("behave")}:$LATEST`);
+      expect(await invokedArn("behave", "?Qualifier=%24LATEST")).toBe(`${arn("behave")}:$LATEST`);
+      expect(await invokedArn(encodeURIComponent(`${arn("behave")}:$LATEST`))).toBe(
+        `${arn("behave")}:$LATEST`,
+      );
+      expect(await invokedArn(encodeURIComponent(arn("behave")))).toBe(arn("behave"));
+    });
+
     it("runs the function in Lambda's environment and nothing of the host's", async () => {
       const env = (await invoke("behave", { env: true })).json();
       expect(env).toMatchObject({

@@ -72,14 +72,14 @@ export interface EnvironmentContext {
 }
 
 /** How an environment tells its scheduler about its life. */
-export interface EnvironmentEvents {
+export interface EnvironmentEvents<E = Environment> {
   /** The runtime is waiting in `next`: it can take an invocation now. `initialized`: for the first time. */
-  onIdle(env: Environment, initialized: boolean): void;
+  onIdle(env: E, initialized: boolean): void;
   /**
    * The environment is gone. `initFailure` is set when it never became ready (init error, exit or
    * timeout during init): it builds the error body for the invocation that was waiting for it.
    */
-  onStopped(env: Environment, initFailure?: InitFailure): void;
+  onStopped(env: E, initFailure?: InitFailure): void;
 }
 
 let environmentCounter = 0;
