@@ -17,6 +17,7 @@ import {
 } from "@lambkin/protocol";
 import { parse as parseDotenv } from "dotenv";
 import { ConfigError } from "./config-error.ts";
+import { ENGINE_NAMES, type EngineName } from "./engines.ts";
 import {
   type AccessConfig,
   type FunctionUrlConfig,
@@ -26,7 +27,6 @@ import {
   resolveAccess,
   resolveFunctionUrl,
 } from "./gate/access-config.ts";
-import { ENGINE_NAMES, type EngineName } from "./engines.ts";
 import type { Platform } from "./platform.ts";
 import { type ResolvedRoute, type RouteConfig, resolveRoutes } from "./route-config.ts";
 
