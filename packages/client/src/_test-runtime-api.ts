@@ -1,6 +1,6 @@
 // Test support (not part of the package): a small, real Runtime API on node:http, and a way to
 // start the built runtime (dist/runtime.js) under node, bun or deno against it. The server speaks
-// PROTOCOL.md §1: `next` is a long poll answered with the exact headers Lambda sends, and every
+// docs/protocol.md ("Runtime API"): `next` is a long poll answered with the exact headers Lambda sends, and every
 // post (response, error, init/error, streamed or not) is recorded byte for byte with its headers
 // and trailers, so tests assert exactly what the client sent.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -247,7 +247,7 @@ export function engineArgv(engine: Engine, file: string, flags: string[] = []): 
   return [path.join(REPO_ROOT, "node_modules/.bin/deno"), "run", "-A", ...flags, file];
 }
 
-/** The variables Lambda sets (PROTOCOL.md §2), for a function named `fixture`. */
+/** The variables Lambda sets (docs/protocol.md, "Execution environment"), for a function named `fixture`. */
 export function lambdaEnv(api: FakeRuntimeApi, cwd: string, handler: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",

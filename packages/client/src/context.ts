@@ -1,8 +1,17 @@
 // The `context` argument: invocation data from the `next` reply's headers plus the function's
 // data from Lambda's environment variables, built as AWS's Node.js runtime builds it.
+import {
+  H_CLIENT_CONTEXT,
+  H_COGNITO_IDENTITY,
+  H_DEADLINE_MS,
+  H_FUNCTION_ARN,
+  H_REQUEST_ID,
+  H_TENANT_ID,
+  H_TRACE_ID,
+} from "@lambkin/protocol/runtime-wire";
 import type { ClientContext, CognitoIdentity, Context } from "./types.ts";
 
-/** What one `next` reply says about its invocation (header names per PROTOCOL.md §1). */
+/** What one `next` reply says about its invocation (docs/protocol.md, "Runtime API"). */
 export interface InvocationInfo {
   requestId: string;
   deadlineMs: number;
@@ -20,7 +29,7 @@ export interface InvocationInfo {
 
 /** Reads the invocation headers (names lower-case). Throws when the request id is missing. */
 export function parseInvocationHeaders(headers: Record<string, string>): InvocationInfo {
-  const requestId = headers["lambda-runtime-aws-request-id"];
+  const requestId = headers[H_REQUEST_ID];
   if (!requestId) {
     throw new Error("the Runtime API's next reply has no Lambda-Runtime-Aws-Request-Id header");
   }
@@ -35,12 +44,12 @@ export function parseInvocationHeaders(headers: Record<string, string>): Invocat
   };
   return {
     requestId,
-    deadlineMs: Number.parseInt(headers["lambda-runtime-deadline-ms"] ?? "", 10),
-    invokedFunctionArn: headers["lambda-runtime-invoked-function-arn"] ?? "",
-    traceId: headers["lambda-runtime-trace-id"] || undefined,
-    clientContext: json<ClientContext>("ClientContext", headers["lambda-runtime-client-context"]),
-    identity: json<CognitoIdentity>("CognitoIdentity", headers["lambda-runtime-cognito-identity"]),
-    tenantId: headers["lambda-runtime-aws-tenant-id"] || undefined,
+    deadlineMs: Number.parseInt(headers[H_DEADLINE_MS] ?? "", 10),
+    invokedFunctionArn: headers[H_FUNCTION_ARN] ?? "",
+    traceId: headers[H_TRACE_ID] || undefined,
+    clientContext: json<ClientContext>("ClientContext", headers[H_CLIENT_CONTEXT]),
+    identity: json<CognitoIdentity>("CognitoIdentity", headers[H_COGNITO_IDENTITY]),
+    tenantId: headers[H_TENANT_ID] || undefined,
     headerError,
   };
 }

@@ -1,15 +1,21 @@
 // What a streamed response is on the wire, shared by the two response streams (response-stream.ts
 // on Node and Bun, response-stream-deno.ts on Deno): where it is posted, its headers, and the
-// trailers that report a failure (PROTOCOL.md §1).
+// trailers that report a failure (docs/protocol.md, "Streamed responses").
 import type { Agent } from "node:http";
+import {
+  canonicalHeaderName,
+  H_FUNCTION_ERROR_BODY,
+  H_FUNCTION_ERROR_TYPE,
+  H_RESPONSE_MODE,
+} from "@lambkin/protocol/runtime-wire";
 
-export const ERROR_TYPE_TRAILER = "Lambda-Runtime-Function-Error-Type";
-export const ERROR_BODY_TRAILER = "Lambda-Runtime-Function-Error-Body";
+export const ERROR_TYPE_TRAILER = canonicalHeaderName(H_FUNCTION_ERROR_TYPE);
+export const ERROR_BODY_TRAILER = canonicalHeaderName(H_FUNCTION_ERROR_BODY);
 export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
 /** The request headers of the post, besides Content-Type. */
 export const STREAMING_HEADERS = {
-  "Lambda-Runtime-Function-Response-Mode": "streaming",
+  [canonicalHeaderName(H_RESPONSE_MODE)]: "streaming",
   "Transfer-Encoding": "chunked",
   Trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
 } as const;

@@ -1,7 +1,7 @@
 // The response stream a streaming handler writes to: a Node.js Writable whose bytes go to
 // `POST /runtime/invocation/{id}/response` as they are written (chunked transfer encoding), and
 // whose failure is reported in the HTTP trailers `Lambda-Runtime-Function-Error-Type` and
-// `Lambda-Runtime-Function-Error-Body` (base64 of the error JSON), per PROTOCOL.md §1.
+// `Lambda-Runtime-Function-Error-Body` (base64 of the error JSON), per docs/protocol.md ("Streamed responses").
 //
 // The post goes through node:http, on Node and Bun. A web `fetch` with a ReadableStream body can
 // stream on Bun and Deno but cannot send trailers at all, so it could not report a mid-stream

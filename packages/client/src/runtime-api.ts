@@ -1,6 +1,10 @@
 // The Runtime API (2018-06-01) as four calls: next, response, error, init/error. Routes and headers
-// per PROTOCOL.md §1; the transport underneath is chosen per engine.
+// per docs/protocol.md ("Runtime API"); the transport underneath is chosen per engine.
 import type { Agent } from "node:http";
+import { canonicalHeaderName, H_FUNCTION_ERROR_TYPE, runtimeRoutes } from "@lambkin/protocol/runtime-wire";
+
+const ERROR_TYPE_HEADER = canonicalHeaderName(H_FUNCTION_ERROR_TYPE);
+
 import type { EngineName } from "./engine.ts";
 import { type ErrorBody, RuntimeApiError } from "./errors.ts";
 import type { ResponseStreamTarget } from "./response-stream-protocol.ts";
@@ -33,9 +37,6 @@ const loadResponseStream = (engine: EngineName) => {
       : import("./response-stream.ts").then((m) => m.LambdaResponseStream);
   return responseStreamClass;
 };
-
-const BASE = "/2018-06-01/runtime";
-const ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
 
 export interface NextInvocation {
   /** The event bytes as text (JSON). */
@@ -84,7 +85,7 @@ export class RuntimeApiClient {
 
   /** Waits (with no time limit) for the next invocation. */
   async next(): Promise<NextInvocation> {
-    const res = await this.#transport.request("GET", `${BASE}/invocation/next`);
+    const res = await this.#transport.request("GET", runtimeRoutes.next);
     if (res.status !== 200) {
       throw new RuntimeApiError(`the Runtime API answered ${res.status} to next: ${res.body}`);
     }
@@ -92,7 +93,7 @@ export class RuntimeApiClient {
   }
 
   postResponse(requestId: string, json: string): Promise<void> {
-    return this.#post(`${BASE}/invocation/${encodeURIComponent(requestId)}/response`, json, {
+    return this.#post(runtimeRoutes.response(encodeURIComponent(requestId)), json, {
       "Content-Type": "application/json",
     });
   }
@@ -102,14 +103,14 @@ export class RuntimeApiClient {
    * runtime leaves it out); it is sent so the emulator can print the type in its REPORT line.
    */
   postError(requestId: string, error: ErrorBody): Promise<void> {
-    return this.#post(`${BASE}/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(error), {
+    return this.#post(runtimeRoutes.error(encodeURIComponent(requestId)), JSON.stringify(error), {
       "Content-Type": "application/json",
       [ERROR_TYPE_HEADER]: headerSafe(error.errorType),
     });
   }
 
   postInitError(error: ErrorBody): Promise<void> {
-    return this.#post(`${BASE}/init/error`, JSON.stringify(error), {
+    return this.#post(runtimeRoutes.initError, JSON.stringify(error), {
       "Content-Type": "application/json",
       [ERROR_TYPE_HEADER]: headerSafe(error.errorType),
     });
@@ -120,7 +121,7 @@ export class RuntimeApiClient {
     return new ResponseStream({
       hostname: this.#hostname,
       port: this.#port,
-      path: `${BASE}/invocation/${encodeURIComponent(requestId)}/response`,
+      path: runtimeRoutes.response(encodeURIComponent(requestId)),
       agent: this.#agent,
       highWaterMark,
     });

@@ -1,7 +1,7 @@
 /**
  * How an environment's process is started: the command line for each runtime kind, and the exact
- * environment a runtime sees (docs/protocol.md, "Environment variables") — Lambda's variables, the function's own, and only
- * PATH, HOME, LD_LIBRARY_PATH and the AWS credentials of the host.
+ * environment a runtime sees (docs/protocol.md, "Execution environment") — Lambda's variables, the
+ * function's own, and only PATH, HOME, LD_LIBRARY_PATH and the AWS credentials of the host.
  */
 import { functionArn as _arn, LATEST, logGroupName } from "@lambkin/protocol";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
@@ -22,6 +22,7 @@ export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): stri
           `cannot find @lambkin/client's runtime entry to run ${fn.runtime} function "${fn.name}": is @lambkin/client installed?`,
         );
       }
+      if (fn.runtime === "node") return [...engines.node, ...nodeFlags(fn.memorySize), engines.client];
       return [...engines[fn.runtime], engines.client];
     case "provided": {
       const [program, ...args] = fn.command;
@@ -31,6 +32,22 @@ export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): stri
       return [resolved, ...args];
     }
   }
+}
+
+/**
+ * The flags AWS's Node bootstrap gives node, from the function's memory size (docs/protocol.md,
+ * "Node runtimes"): a tenth of the memory for the young generation (half of that per
+ * semi-space), the rest for the old generation, gc exposed, and 80 KB HTTP headers. A function
+ * that fits in its memory on Lambda then fits here, and one that does not fails here too.
+ */
+export function nodeFlags(memorySizeMB: number): string[] {
+  const newSpace = Math.floor(memorySizeMB / 10);
+  return [
+    "--expose-gc",
+    "--max-http-header-size=81920",
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${memorySizeMB - newSpace}`,
+  ];
 }
 
 /**
@@ -68,6 +85,11 @@ export function runtimeEnvironment(
     const value = platform.env[name];
     if (value !== undefined) env[name] = value;
   }
+  // As on Lambda (/var/task/lib before the system's): the function's own lib/ first, then the
+  // host's value; a function that sets LD_LIBRARY_PATH itself gets exactly that.
+  env.LD_LIBRARY_PATH =
+    fn.environment.LD_LIBRARY_PATH ??
+    [`${fn.codeDir}/lib`, platform.env.LD_LIBRARY_PATH].filter(Boolean).join(":");
   env.PATH ??= "/usr/local/bin:/usr/bin:/bin";
   Object.assign(env, {
     AWS_LAMBDA_RUNTIME_API: runtimeApi,

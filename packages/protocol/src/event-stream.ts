@@ -1,5 +1,5 @@
 // The AWS event-stream binary framing, as InvokeWithResponseStream answers with it
-// (PROTOCOL.md §3). One message on the wire:
+// (docs/protocol.md, "InvokeWithResponseStream"). One message on the wire:
 //
 //   total length u32 BE | headers length u32 BE | prelude CRC32 (of the 8 bytes before it)
 //   | headers | payload | message CRC32 (of every byte before it)

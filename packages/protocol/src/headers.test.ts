@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as headers from "./headers.ts";
 
-// The names as AWS's clients and services spell them on the wire (PROTOCOL.md).
+// The names as AWS's clients and services spell them on the wire (docs/protocol.md).
 const WIRE_NAMES: Record<string, string> = {
   H_REQUEST_ID: "Lambda-Runtime-Aws-Request-Id",
   H_DEADLINE_MS: "Lambda-Runtime-Deadline-Ms",

@@ -1,4 +1,4 @@
-// Function URL / API Gateway HTTP API payload format 2.0 (PROTOCOL.md §4): an HTTP request becomes
+// Function URL / API Gateway HTTP API payload format 2.0 (docs/protocol.md, "Function URLs"): an HTTP request becomes
 // the event a function receives, and what the function returns becomes the HTTP response.
 // Shapes follow AWS's Function URL documentation and events captured from real Function URLs.
 //

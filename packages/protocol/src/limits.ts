@@ -1,4 +1,4 @@
-/** Size and time limits of Lambda that lambkin enforces the same way (PROTOCOL.md §1–3). */
+/** Size and time limits of Lambda that lambkin enforces the same way (docs/protocol.md). */
 
 /** Largest buffered response a runtime may post: 6 MiB + 100 bytes (AWS's own figure). */
 export const MAX_RESPONSE_BYTES = 6_291_556;

@@ -51,6 +51,7 @@ beforeAll(async () => {
         "retried-once": { ...behave, maximumRetryAttempts: 1 },
         reaped: { ...behave },
         slow: { ...behave, timeout: 10 },
+        "node-env": { runtime: "node", codeDir: "node-env", handler: "index.handler", memorySize: 1024 },
       },
     },
     { baseDir: fixturesDir, log: () => {} },
@@ -186,5 +187,22 @@ describe("retried SDK calls", () => {
     expect(b.status).toBe(200);
     expect(b.headers.get("x-amzn-requestid")).not.toBe(a.headers.get("x-amzn-requestid"));
     expect(lines(file)).toHaveLength(2);
+  });
+});
+
+describe("Node runtimes", () => {
+  it("start with the flags AWS's Node bootstrap derives from the memory size, and the function's lib/ first on LD_LIBRARY_PATH", async () => {
+    const out = await lk.invoke("node-env", {});
+    const seen = out.payload as { execArgv: string[]; ldLibraryPath: string; taskRoot: string };
+    // 1024 MB: a tenth (102) for the young generation, 51 per semi-space; 922 for the old one.
+    expect(seen.execArgv).toEqual(
+      expect.arrayContaining([
+        "--expose-gc",
+        "--max-http-header-size=81920",
+        "--max-semi-space-size=51",
+        "--max-old-space-size=922",
+      ]),
+    );
+    expect(seen.ldLibraryPath.split(":")[0]).toBe(`${seen.taskRoot}/lib`);
   });
 });

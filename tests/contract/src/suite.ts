@@ -196,6 +196,7 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       expect(env.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
       expect(env.AWS_LAMBDA_RUNTIME_API).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(env.LAMBDA_TASK_ROOT).toMatch(/\/fixtures\/behave$/);
+      expect(env.LD_LIBRARY_PATH.split(":")[0]).toBe(`${env.LAMBDA_TASK_ROOT}/lib`);
       expect(env.PATH).toBeTruthy();
       expect(env._HANDLER).toBeUndefined();
       expect(env.AWS_EXECUTION_ENV).toBeUndefined();
