@@ -32,10 +32,9 @@ import { NodeRequest, toWebStream } from "./_request.ts";
 import { writeResponse } from "./_response.ts";
 import { hostFiles } from "./host-files.ts";
 
-export { hostFiles } from "./host-files.ts";
-
 /** Moved to @lambkin/core (platform-kit.ts); re-exported for code that imported them from here. */
 export { FastResponse, failedChild, nativeResponse } from "@lambkin/core";
+export { hostFiles } from "./host-files.ts";
 
 class NodeRequestInfo implements RequestInfo {
   #req: IncomingMessage;

@@ -31,6 +31,7 @@ import type { FunctionError, Invocation, Outcome } from "../invocation.ts";
 import { type LogSink, readLines } from "../logs.ts";
 import type { Child, ExitStatus, Platform, RequestInfo, Server } from "../platform.ts";
 import { entrypointProblem, functionArnOf, runtimeArgv, runtimeEnvironment } from "../runtimes.ts";
+import type { Watchdog } from "../watchdog.ts";
 import {
   describeExit,
   exitError,
@@ -53,7 +54,6 @@ import {
   invokeTimedOut,
   type RuntimeApiHost,
 } from "./runtime-api.ts";
-import type { Watchdog } from "../watchdog.ts";
 import { relayStream } from "./stream-relay.ts";
 
 export type { InitFailure } from "./failures.ts";
