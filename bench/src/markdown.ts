@@ -14,8 +14,12 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 export function markdown(r: Results): string {
   const m = r.machine;
   const hosts = [...new Set([...r.warm.map((w) => w.host), ...r.throughput.map((t) => t.host)])];
-  const warm = (host: string, system: string) =>
-    r.warm.find((w) => w.host === host && w.runtime === "node" && w.system === system)?.p50_ms;
+  const row = (host: string, system: string, runtime = "node") =>
+    r.warm.find((w) => w.host === host && w.runtime === runtime && w.system === system);
+  const warm = (host: string, system: string) => row(host, system)?.p50_ms;
+  /** lambkin ÷ floor at quantile `q` for `runtime`, one cell per host. */
+  const tail = (q: "p50_ms" | "p90_ms" | "p99_ms", runtime = "node") =>
+    hosts.map((h) => ratio(row(h, "lambkin", runtime)?.[q], row(h, "floor", runtime)?.[q])).join(" | ");
   const c8 = (host: string, system: string) =>
     r.throughput.find((t) => t.host === host && t.concurrency === 8 && t.system === system)?.invokes_per_s;
   const out = [
@@ -28,10 +32,25 @@ export function markdown(r: Results): string {
     `| warm p50, lambkin | ${hosts.map((h) => cell(warm(h, "lambkin"), " ms")).join(" | ")} |`,
     `| warm p50, floor | ${hosts.map((h) => cell(warm(h, "floor"), " ms")).join(" | ")} |`,
     `| lambkin ÷ floor | ${hosts.map((h) => ratio(warm(h, "lambkin"), warm(h, "floor"))).join(" | ")} |`,
+    `| p90: lambkin ÷ floor | ${tail("p90_ms")} |`,
+    `| p99: lambkin ÷ floor | ${tail("p99_ms")} |`,
     `| invokes/s at concurrency 8, lambkin | ${hosts.map((h) => cell(c8(h, "lambkin"))).join(" | ")} |`,
     `| invokes/s at concurrency 8, floor | ${hosts.map((h) => cell(c8(h, "floor"))).join(" | ")} |`,
     `| lambkin ÷ floor | ${hosts.map((h) => ratio(c8(h, "lambkin"), c8(h, "floor"))).join(" | ")} |`,
   ];
+  if (r.warm.some((w) => w.runtime === "bare-loop" && w.system === "lambkin" && w.p50_ms !== undefined)) {
+    const p50 = (host: string, system: string) => row(host, system, "bare-loop")?.p50_ms;
+    out.push(
+      "",
+      `| provided: a bare node:http runtime | ${hosts.map((h) => `host ${h}`).join(" | ")} |`,
+      `|---|${hosts.map(() => "---:").join("|")}|`,
+      `| warm p50, lambkin | ${hosts.map((h) => cell(p50(h, "lambkin"), " ms")).join(" | ")} |`,
+      `| warm p50, floor | ${hosts.map((h) => cell(p50(h, "floor"), " ms")).join(" | ")} |`,
+      `| p50: lambkin ÷ floor | ${tail("p50_ms", "bare-loop")} |`,
+      `| p90: lambkin ÷ floor | ${tail("p90_ms", "bare-loop")} |`,
+      `| p99: lambkin ÷ floor | ${tail("p99_ms", "bare-loop")} |`,
+    );
+  }
   const cold: string[] = [];
   for (const c of r.cold_start) {
     if (c.system !== "lambkin" || c.cold_ms === undefined) continue;

@@ -65,7 +65,7 @@ export function planFor(mode: "quick" | "full", sections: Section[] = [...SECTIO
     warm: quick
       ? // Every runtime on Node; on Bun and Deno only the one the targets use.
         {
-          runtimes: (h) => (h === "node" ? RUNTIMES : ["node"]),
+          runtimes: (h) => (h === "node" ? RUNTIMES : ["node", "bare-loop"]),
           warmup: 50,
           keyRounds: 2,
           rounds: 1,

@@ -52,6 +52,8 @@ export function report(r: Results): string {
           "host CPU µs",
           "runtime CPU µs",
           "p50 ÷ floor",
+          "p90 ÷ floor",
+          "p99 ÷ floor",
         ],
         r.warm.map((w) => {
           const floor = r.warm.find(
@@ -70,6 +72,8 @@ export function report(r: Results): string {
                 w.host_cpu_us,
                 w.runtime_cpu_us,
                 w.system === "lambkin" ? times(w.p50_ms, floor?.p50_ms) : undefined,
+                w.system === "lambkin" ? times(w.p90_ms, floor?.p90_ms) : undefined,
+                w.system === "lambkin" ? times(w.p99_ms, floor?.p99_ms) : undefined,
               ];
         }),
       ),

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
-import type { FunctionConfig } from "@lambkin/core";
+import { type FunctionConfig, nodeFlags } from "@lambkin/core";
 import { BENCH, DIST, engineCommands, ROOT } from "./engines.ts";
 
 export type RuntimeKind = "node" | "bun" | "deno" | "aws-lambda-ric" | "shell" | "bare-loop";
@@ -29,7 +29,7 @@ export const RUNTIME_LABELS: Record<RuntimeKind, string> = {
   deno: "@lambkin/client on Deno",
   "aws-lambda-ric": "aws-lambda-ric 4 (Node)",
   shell: "bootstrap.sh (sh + curl)",
-  "bare-loop": "bare next→response loop (Node)",
+  "bare-loop": "provided: a bare node:http runtime (Node)",
 };
 
 function ricEntry(): string {
@@ -70,10 +70,12 @@ export function floorProcess(
 ): { argv: string[]; cwd: string; env: NodeJS.ProcessEnv } {
   const fn = functionFor(kind);
   const engines = engineCommands();
+  // lambkin starts Node runtimes with AWS's memory-derived flags (128 MB here): so does the floor.
+  const flags = fn.runtime === "node" ? nodeFlags(128) : [];
   const argv =
     fn.runtime === "provided"
       ? fn.command!
-      : [...engines[fn.runtime], engines.client ?? "@lambkin/client not found"];
+      : [...engines[fn.runtime], ...flags, engines.client ?? "@lambkin/client not found"];
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: process.env.HOME ?? "/tmp",

@@ -97,7 +97,8 @@ async function warmRows(
       subjects.splice(subjects.indexOf(entry), 1);
     }
   }
-  const rounds = kind === "node" ? plan.warm.keyRounds : plan.warm.rounds;
+  // The rows the targets read (@lambkin/client on Node, and the bare `provided` runtime) get many rounds.
+  const rounds = kind === "node" || kind === "bare-loop" ? plan.warm.keyRounds : plan.warm.rounds;
   try {
     const figures = await pairedRounds(
       caller,
@@ -110,7 +111,10 @@ async function warmRows(
     for (const { row } of subjects) row.skipped = reason(error);
   }
   const [lk, fl] = rows;
-  const ratio = lk!.p50_ms && fl!.p50_ms ? ` (${sig(lk!.p50_ms / fl!.p50_ms)}× floor)` : "";
+  const ratio =
+    lk!.p50_ms && fl!.p50_ms && lk!.p90_ms && fl!.p90_ms
+      ? ` (p50 ${sig(lk!.p50_ms / fl!.p50_ms)}× floor, p90 ${sig(lk!.p90_ms / fl!.p90_ms)}×)`
+      : "";
   progress.figure(
     `p50 lambkin ${lk!.skipped ? `skipped: ${lk!.skipped}` : ms(lk!.p50_ms)} · floor ${fl!.skipped ? `skipped: ${fl!.skipped}` : ms(fl!.p50_ms)}${ratio}`,
   );

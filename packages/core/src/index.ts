@@ -58,6 +58,7 @@ export {
 export type * from "./platform.ts";
 export * from "./platform-kit.ts";
 export { routeCollisions } from "./route-config.ts";
+export { nodeFlags } from "./runtimes.ts";
 export {
   decodePayload,
   type InvokeResponse,

@@ -23,15 +23,14 @@ import {
   SHUTDOWN_GRACE_MS,
 } from "@lambkin/protocol";
 import { readBody } from "../body.ts";
-import type { ResolvedConfig, ResolvedFunction } from "../config.ts";
-import type { EngineCommands } from "../engines.ts";
-import type { EventBus, StopReason } from "../events.ts";
+import type { ResolvedFunction } from "../config.ts";
+import type { StopReason } from "../events.ts";
 import { ATTACHED_RECHECK_MS, Inspector } from "../inspector.ts";
 import type { FunctionError, Invocation, Outcome } from "../invocation.ts";
-import { type LogSink, readLines } from "../logs.ts";
-import type { Child, ExitStatus, Platform, RequestInfo, Server } from "../platform.ts";
+import { readLines } from "../logs.ts";
+import type { Child, ExitStatus, RequestInfo, Server } from "../platform.ts";
 import { entrypointProblem, functionArnOf, runtimeArgv, runtimeEnvironment } from "../runtimes.ts";
-import type { Watchdog } from "../watchdog.ts";
+import type { EnvironmentContext, EnvironmentEvents, EnvironmentState } from "./context.ts";
 import {
   describeExit,
   exitError,
@@ -56,31 +55,8 @@ import {
 } from "./runtime-api.ts";
 import { relayStream } from "./stream-relay.ts";
 
+export type { EnvironmentContext, EnvironmentEvents, EnvironmentState } from "./context.ts";
 export type { InitFailure } from "./failures.ts";
-
-export type EnvironmentState = "starting" | "idle" | "busy" | "stopped";
-
-/** Everything an environment needs from the emulator around it. */
-export interface EnvironmentContext {
-  platform: Platform;
-  config: ResolvedConfig;
-  engines: EngineCommands;
-  log: LogSink;
-  events: EventBus;
-  /** Kills runtimes' process groups if lambkin dies without stopping them (watchdog.ts). */
-  watchdog?: Watchdog;
-}
-
-/** How an environment tells its scheduler about its life. */
-export interface EnvironmentEvents<E = Environment> {
-  /** The runtime is waiting in `next`: it can take an invocation now. `initialized`: for the first time. */
-  onIdle(env: E, initialized: boolean): void;
-  /**
-   * The environment is gone. `initFailure` is set when it never became ready (init error, exit or
-   * timeout during init): it builds the error body for the invocation that was waiting for it.
-   */
-  onStopped(env: E, initFailure?: InitFailure): void;
-}
 
 let environmentCounter = 0;
 export class Environment implements RuntimeApiHost {
