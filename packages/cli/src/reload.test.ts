@@ -148,6 +148,19 @@ describe.each(["node", "bun", "deno"] as Engine[])("lambkin start on %s reloads 
   }, 90_000);
 });
 
+describe("lambkin start --no-watch", () => {
+  it("keeps serving the code it started with", async () => {
+    const { dir, file } = project("node");
+    const lk = await startCli(["--no-watch"], { cwd: dir });
+    running = lk;
+    expect((await invoke(lk, "app")).body.version).toBe("v1");
+    save(file, handler("v2"));
+    await sleep(500);
+    expect((await invoke(lk, "app")).body.version).toBe("v1");
+    expect(lk.output().stdout).not.toContain("Reloaded:");
+  }, 60_000);
+});
+
 describe.each(["node", "bun", "deno"] as Engine[])("lambkin start on %s: the rest of the loop", (host) => {
   it("loads the module once per environment across many warm invokes", async () => {
     const { dir } = project("node");
