@@ -352,3 +352,52 @@ describe("templates lambkin refuses", () => {
     expect(await invoke(cli, "Hello")).toBe("ok");
   });
 });
+
+// The same projects with lambkin hosted on Bun and Deno: the template is read by the relaunched
+// host (node:fs and the yaml package on that engine), and each fixture's function answers.
+for (const engine of ["bun", "deno"] as const) {
+  describe(`the fixtures with lambkin hosted on ${engine}`, () => {
+    const cases: Array<[string, string[], string, unknown, (result: any) => void]> = [
+      [
+        "sam-hello-js",
+        [],
+        "HelloWorldFunction",
+        {},
+        (r) => expect(JSON.parse(r.body).message).toBe("hello world"),
+      ],
+      [
+        "sam-hello-ts",
+        [],
+        "HelloWorldFunction",
+        { name: engine },
+        (r) => expect(JSON.parse(r.body).message).toBe(`hello from TypeScript, ${engine}`),
+      ],
+      [
+        "sam-globals",
+        ["--parameter-overrides", "Stage=prod ApiKey=k"],
+        "OrdersFunction",
+        {},
+        (r) =>
+          expect([r.env.TABLE, r.env.API_KEY, r.greeting, r.tool]).toEqual([
+            "orders-prod",
+            "k",
+            "hello orders, from the shared layer",
+            "hello-tool from the layer",
+          ]),
+      ],
+      ["sam-provided", [], "ShellFunction", { n: 1 }, (r) => expect(r.event).toEqual({ n: 1 })],
+      ["cdk-out", ["--cdk-out", "."], "jobs-worker", { Records: [1] }, (r) => expect(r.records).toBe(1)],
+    ];
+    for (const [name, args, fn, payload, check] of cases) {
+      it(`${name}: ${fn} answers`, async () => {
+        running = await startLambkinCliWith(args, {
+          cwd: fixture(name),
+          hostEngine: engine,
+          readyTimeoutMs: 40_000,
+        });
+        expect(running.ready.engine).toBe(engine);
+        check(await invoke(running, fn, payload));
+      }, 60_000);
+    }
+  });
+}
