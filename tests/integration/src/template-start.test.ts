@@ -50,6 +50,7 @@ describe("a SAM hello-world (JavaScript)", () => {
       memoryLimitInMB: "128",
       remainingMs: expect.any(Number),
       path: null,
+      engine: "node",
     });
     // Globals.Function.Timeout: 3 → the deadline the function sees.
     expect(JSON.parse(result.body).remainingMs).toBeLessThanOrEqual(3000);
@@ -88,6 +89,31 @@ describe("a SAM hello-world (JavaScript)", () => {
       const cli = await start(dir);
       expect(cli.ready.templates).toEqual([".aws-sam/build/template.yaml"]);
       expect((await invoke(cli, "HelloWorldFunction")).statusCode).toBe(200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a lambkin.config.json that names a template", () => {
+  it("runs the template's functions with the config's settings over them (here: on Bun)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lambkin-config-template-"));
+    try {
+      writeFileSync(
+        join(dir, "lambkin.config.json"),
+        JSON.stringify({
+          template: join(FIXTURES, "sam-hello-js/template.yaml"),
+          functions: { HelloWorldFunction: { runtime: "bun", memorySize: 256 } },
+        }),
+      );
+      const cli = await start(dir);
+      expect(String(cli.ready.message)).toContain("· from ");
+      const body = JSON.parse((await invoke(cli, "HelloWorldFunction")).body);
+      expect([body.engine, body.memoryLimitInMB, body.functionName]).toEqual([
+        "bun",
+        "256",
+        "HelloWorldFunction",
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
