@@ -1,8 +1,8 @@
 // API Gateway's Lambda proxy integration, both payload formats, both directions: an HTTP request
 // matched to a route becomes the event (REST API and HTTP API payload 1.0; HTTP API payload 2.0),
-// and what the function returns becomes the HTTP response. Shapes follow AWS's documented
-// examples ("Lambda proxy integrations in API Gateway", "Working with AWS Lambda proxy
-// integrations for HTTP APIs").
+// and what the function returns becomes the HTTP response (docs/protocol.md, "API Gateway routes").
+// Shapes follow AWS's documented examples ("Lambda proxy integrations in API Gateway", "Working
+// with AWS Lambda proxy integrations for HTTP APIs").
 //
 // Choices where AWS documents less than we need:
 // - Header names reach the function lower-cased (the web `Headers` lambkin receives lower-cases
