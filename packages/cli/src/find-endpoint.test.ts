@@ -1,7 +1,7 @@
 // `lambkin invoke` and `lambkin list` find the lambkin that serves the working folder's config (or
 // `--config`) on the config's port, as `lambkin start` found its config: unit tests of the order,
 // then the real CLI started on a config's fixed port and invoked from that folder without flags.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,14 +19,21 @@ function freePort(): Promise<number> {
   });
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function folderWith(config: unknown, file = "lambkin.config.json"): string {
   const dir = mkdtempSync(join(tmpdir(), "lambkin-endpoint-"));
+  made.push(dir);
   writeFileSync(join(dir, file), typeof config === "string" ? config : JSON.stringify(config));
   return dir;
 }
 
 describe("findEndpoint", () => {
   const empty = mkdtempSync(join(tmpdir(), "lambkin-endpoint-"));
+  made.push(empty);
 
   it("defaults to lambkin start's default port when there is no config", async () => {
     const found = await findEndpoint({}, {}, "invoke", empty);

@@ -3,14 +3,22 @@
 // for free ones, and `npx lambkin` for this package's built bin, since the folder has no
 // node_modules). It never overwrites.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { packageDir, runCli, startCli } from "./_cli-process.ts";
 
 const bin = join(packageDir, "bin/lambkin.js");
-const fresh = () => mkdtempSync(join(tmpdir(), "lambkin-init-"));
+const made: string[] = [];
+const fresh = () => {
+  const dir = mkdtempSync(join(tmpdir(), "lambkin-init-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /** The printed line, run by sh as printed, with this run's ports. */
 function runPrinted(line: string, cwd: string, invokeUrl: string, functionUrl: string) {
