@@ -27,6 +27,7 @@ import { updateReadme } from "./readme.ts";
 import { reload } from "./reload.ts";
 import { report } from "./report.ts";
 import type { Results } from "./results.ts";
+import { RUNTIMES, type RuntimeKind } from "./runtimes.ts";
 import { Caller } from "./systems.ts";
 import { checkTargets } from "./targets.ts";
 import { throughput } from "./throughput.ts";
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
       profile: { type: "boolean", default: false },
       concurrency: { type: "string" },
       count: { type: "string" },
+      runtime: { type: "string" },
       "silent-logs": { type: "boolean", default: false },
       render: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
     console.log(
       [
         "usage: npm run bench -- [--quick] [--only warm,throughput,cold,payload,growth,reload] [--hosts node,bun,deno]",
-        "       npm run bench -- --profile [--hosts node,bun,deno] [--concurrency N] [--count N] [--silent-logs]",
+        "       npm run bench -- --profile [--hosts node,bun,deno] [--concurrency N] [--count N] [--runtime node|bare-loop|…] [--silent-logs]",
         "       npm run bench -- --render     (table, chart and Markdown again from results/latest.json)",
       ].join("\n"),
     );
@@ -194,6 +196,7 @@ async function main(): Promise<void> {
         positive("concurrency", values.concurrency, 1),
         positive("count", values.count, 20_000),
         values["silent-logs"],
+        runtimeOption(values.runtime),
       );
       writeFileSync(`${resultsDir}/profile.txt`, `${summary.trim()}\n`);
       console.log(summary);
@@ -243,3 +246,10 @@ main().catch((error: unknown) => {
   console.error(error instanceof UsageError ? error.message : error);
   process.exit(error instanceof UsageError ? 2 : 1);
 });
+
+/** `--runtime`: one of the warm rows' runtimes (default @lambkin/client on Node). */
+function runtimeOption(value: string | undefined): RuntimeKind {
+  if (value === undefined) return "node";
+  if ((RUNTIMES as readonly string[]).includes(value)) return value as RuntimeKind;
+  throw new Error(`--runtime must be one of ${RUNTIMES.join(", ")}, got "${value}"`);
+}

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { Context } from "./context.ts";
 import { BENCH, type Engine, scriptArgv } from "./engines.ts";
 import { cpuMs, type Service, startService } from "./proc.ts";
-import { functionFor } from "./runtimes.ts";
+import { functionFor, type RuntimeKind } from "./runtimes.ts";
 import { sig } from "./stats.ts";
 import { Floor, LambkinHost, type Target } from "./systems.ts";
 import { WARM_BODY } from "./warm.ts";
@@ -123,6 +123,8 @@ export async function profile(
   concurrency: number,
   count: number,
   silentLogs: boolean,
+  /** The function runtime: @lambkin/client on Node by default, `bare-loop` for the provided row. */
+  runtime: RuntimeKind = "node",
 ): Promise<string> {
   const { caller, progress } = ctx;
   const dir = join(BENCH, "results", "profiles");
@@ -143,7 +145,7 @@ export async function profile(
         if (system === "lambkin") {
           const lk = await LambkinHost.start(
             host,
-            { echo: { ...functionFor("node"), concurrency } },
+            { echo: { ...functionFor(runtime), concurrency } },
             { engineFlags: flags, silentLogs },
           );
           target = lk;
@@ -151,7 +153,7 @@ export async function profile(
         } else {
           const floor = await Floor.start(host, flags);
           target = floor;
-          await floor.use("node", concurrency);
+          await floor.use(runtime, concurrency);
         }
         if (host === "deno") {
           profiler = await startService(
