@@ -4,8 +4,10 @@
  * Bun and Deno through a custom runtime). Every sample greets `name` from an Invoke payload
  * (`{"name":"you"}`) or from a Function URL's query string (`/hello/?name=you`).
  */
+// The runtime names are core's engine table (types only: nothing of core loads for `init`).
+import type { EngineName, RuntimeName } from "@lambkin/core";
 
-export type InitRuntime = "node" | "bun" | "deno" | "provided";
+export type InitRuntime = RuntimeName;
 
 export interface SampleFile {
   /** Relative to the function's code folder. */
@@ -16,7 +18,7 @@ export interface SampleFile {
 
 const ENGINE_NAME = { node: "Node.js", bun: "Bun", deno: "Deno" } as const;
 
-function jsHandler(runtime: "node" | "bun" | "deno", name: string): string {
+function jsHandler(runtime: EngineName, name: string): string {
   return `// ${name}: a Lambda function on ${ENGINE_NAME[runtime]}. \`handler\` gets the event and the context;
 // what it returns is the result (a Function URL sends it as the JSON response body).
 // Code outside the handler runs once per execution environment (the cold start).
@@ -29,7 +31,7 @@ export const handler = async (event, context) => {
 `;
 }
 
-function tsHandler(runtime: "node" | "bun" | "deno", name: string): string {
+function tsHandler(runtime: EngineName, name: string): string {
   const how =
     runtime === "node"
       ? "lambkin runs TypeScript on Node through tsx, no build step"
