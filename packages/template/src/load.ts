@@ -120,6 +120,16 @@ export function convertTemplate(
     },
   };
 
+  for (const [id, resource] of Object.entries(resources)) {
+    if (
+      resource?.Type === "AWS::Serverless::Application" ||
+      resource?.Type === "AWS::CloudFormation::Stack"
+    ) {
+      report.warn(
+        `${file}: ${id}: a nested stack (${resource.Type}) is not run; start its template on its own (--template)`,
+      );
+    }
+  }
   const globals =
     isObject(template.Globals) && isObject(template.Globals.Function) ? template.Globals.Function : {};
   const converted: TemplateFunction[] = [];

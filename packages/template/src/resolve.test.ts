@@ -187,6 +187,15 @@ describe("templates", () => {
     ).toEqual({ Timeout: 9, Environment: { Variables: { A: "1", B: "3" } }, Layers: ["g", "own"] });
   });
 
+  it("says once that a nested stack is not run", () => {
+    const { warnings } = env(
+      `${withVars("A: b")}  Nested:\n    Type: AWS::Serverless::Application\n    Properties: { Location: nested.yaml }\n`,
+    );
+    expect(warnings).toEqual([
+      `${file}: Nested: a nested stack (AWS::Serverless::Application) is not run; start its template on its own (--template)`,
+    ]);
+  });
+
   it("a function whose Condition is false is not started", () => {
     const { project } = env(
       `${withVars("A: b")}  Gated:\n    Type: AWS::Serverless::Function\n    Condition: Never\n    Properties: { CodeUri: src/, Handler: app.handler, Runtime: nodejs22.x }\nConditions:\n  Never: !Equals [a, b]\n`,
