@@ -35,6 +35,7 @@ needs=(
   "curl curl cmd"
   "curl.h libcurl4-openssl-dev header"
   "aws awscli aws"
+  "bwrap bubblewrap cmd"
 )
 
 have() {

@@ -65,6 +65,7 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     if (urlPort !== undefined) config.urlPort = urlPort;
     if (values.host !== undefined) config.host = values.host as string;
     if (auth !== undefined) config.auth = auth;
+    if (values["no-sandbox"]) config.sandbox = false;
     if (values.inspect !== undefined)
       config.functions = inspecting(config, values.inspect as string, shownFile);
     return config;

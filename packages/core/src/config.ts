@@ -82,9 +82,15 @@ export interface FunctionConfig {
   watch?: string[];
   /** The function's Function URL: auth type and CORS (as AWS::Lambda::Url). */
   url?: FunctionUrlConfig;
+  /** MB of /tmp, 512–10240 (AWS's EphemeralStorage). Default 512; enforced inside the sandbox. */
+  ephemeralStorage?: number;
+  /** Overrides the top-level `sandbox` for this function. */
+  sandbox?: boolean;
 }
 
 export interface LambkinConfig extends AccessConfig {
+  /** Each environment in a sandbox of its own: private /tmp, code read-only (bubblewrap). Default true. */
+  sandbox?: boolean;
   /** Invoke API port. Default 3001 (as `sam local start-lambda`); 0 picks a free one. */
   port?: number;
   /** Function URL port. Default 3000; 0 picks a free one. */
@@ -132,6 +138,9 @@ export interface ResolvedFunction {
   /** `watch` globs made absolute (relative to the code folder). */
   watch: string[];
   url: ResolvedFunctionUrl;
+  ephemeralStorage: number;
+  /** The function's own `sandbox`, when it set one (the top-level setting applies otherwise). */
+  sandbox: boolean | undefined;
 }
 
 export interface ResolvedConfig {
@@ -144,6 +153,8 @@ export interface ResolvedConfig {
   asyncRetryDelaysMs: number[];
   /** Allowed origins and hosts, SigV4 credentials (gate/). */
   access: ResolvedAccess;
+  /** Each environment in its own sandbox (sandbox.ts). Default true. */
+  sandbox: boolean;
   functions: Map<string, ResolvedFunction>;
   routes: ResolvedRoute[];
 }
@@ -183,6 +194,7 @@ const TOP_KEYS = new Set([
   "asyncRetryDelays",
   "environment",
   "envFile",
+  "sandbox",
   "allowedOrigins",
   "allowedHosts",
   "auth",
@@ -209,6 +221,8 @@ const FUNCTION_KEYS = new Set([
   "layers",
   "watch",
   "url",
+  "ephemeralStorage",
+  "sandbox",
 ]);
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
@@ -220,6 +234,11 @@ function integer(where: string, value: unknown, min: number, max: number, unit =
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${where} must be a whole number ${min}–${max}${unit}, got ${show(value)}`);
   }
+  return value;
+}
+
+function sandboxFlag(value: unknown, where = "sandbox"): boolean {
+  if (typeof value !== "boolean") throw new ConfigError(`${where} must be true or false, got ${show(value)}`);
   return value;
 }
 
@@ -303,6 +322,7 @@ export async function resolveConfig(
     idleTimeoutMs: idleTimeout * 1000,
     asyncRetryDelaysMs: asyncRetryDelays.map((s) => s * 1000),
     access,
+    sandbox: input.sandbox === undefined ? true : sandboxFlag(input.sandbox),
     functions,
     routes: resolveRoutes(input.routes, functions),
   };
@@ -441,6 +461,11 @@ async function resolveFunction(
     inspect,
     layers,
     watch: ((fn.watch as string[] | undefined) ?? []).map((glob) => resolvePath(codeDir, glob)),
+    ephemeralStorage:
+      fn.ephemeralStorage === undefined
+        ? 512
+        : integer(`${at}.ephemeralStorage`, fn.ephemeralStorage, 512, 10_240, " MB"),
+    sandbox: fn.sandbox === undefined ? undefined : sandboxFlag(fn.sandbox, `${at}.sandbox`),
     url: resolveFunctionUrl(at, fn.url, (message) => {
       throw new ConfigError(message);
     }),

@@ -13,7 +13,11 @@ export const contractConfig = {
   urlPort: 0,
   region: "eu-west-1",
   accountId: "123456789012",
+  // The suite signals runtimes through files in the host's /tmp, so its functions share it; the
+  // "sandboxed" function is the one the sandbox test checks.
+  sandbox: false,
   functions: {
+    sandboxed: { ...behave, sandbox: true, concurrency: 2 },
     behave: { ...behave, timeout: 2, memorySize: 256, concurrency: 4, environment: { GREETING: "hi" } },
     single: { ...behave, concurrency: 1, queueSize: 0 },
     queued: { ...behave, concurrency: 1, queueSize: 5 },

@@ -13,6 +13,7 @@ import { deadlineContract } from "./deadline.contract.ts";
 import { gateContract } from "./gate.contract.ts";
 import type { HostControl } from "./host-control.ts";
 import { reconfigureContract } from "./reconfigure.ts";
+import { sandboxContract } from "./sandbox.contract.ts";
 
 export interface ContractTarget {
   /** The Invoke API endpoint, e.g. http://127.0.0.1:41234. */
@@ -771,6 +772,7 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
         "missing",
         "not-executable",
         "queued",
+        "sandboxed",
         "single",
       ]);
     });
@@ -799,6 +801,8 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
   });
 
   gateContract(() => target);
+
+  sandboxContract(() => target);
 
   deadlineContract(async (fn, payload) => {
     const reply = await invoke(fn, payload, { "X-Amz-Log-Type": "Tail" });

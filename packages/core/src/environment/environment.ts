@@ -53,6 +53,7 @@ import {
   invokeTimedOut,
   type RuntimeApiHost,
 } from "./runtime-api.ts";
+import { sandboxed } from "../sandbox.ts";
 import { relayStream } from "./stream-relay.ts";
 
 export type { EnvironmentContext, EnvironmentEvents, EnvironmentState } from "./context.ts";
@@ -60,6 +61,8 @@ export type { InitFailure } from "./failures.ts";
 
 let environmentCounter = 0;
 export class Environment implements RuntimeApiHost {
+  /** Removes what the sandbox left on the host (sandbox.ts). */
+  #sandboxCleanup: (() => Promise<void>) | undefined;
   readonly id = ++environmentCounter;
   /** The function's generation this environment runs (see FunctionScheduler.recycle). */
   readonly generation: number;
@@ -148,8 +151,20 @@ export class Environment implements RuntimeApiHost {
       return;
     }
     this.#spawnedAt = performance.now();
-    const env = runtimeEnvironment(this.#fn, config, platform, engines, runtimeApi, this.#logStreamName);
-    const child = platform.spawn(argv, { cwd: this.#fn.codeDir, env });
+    const plainEnv = runtimeEnvironment(this.#fn, config, platform, engines, runtimeApi, this.#logStreamName);
+    const sandbox = await sandboxed(platform, this.#fn, argv, plainEnv, {
+      enabled: this.#fn.sandbox ?? config.sandbox,
+      stateDir: this.#ctx.watchdog?.dir,
+      environmentId: this.id,
+      warn: (line) => this.#platformLine(line),
+    });
+    this.#sandboxCleanup = sandbox.cleanup;
+    // Stopped while the sandbox was prepared (lambkin closing): start nothing.
+    if ((this.state as EnvironmentState) === "stopped") {
+      await sandbox.cleanup();
+      return;
+    }
+    const child = platform.spawn(sandbox.argv, { cwd: this.#fn.codeDir, env: sandbox.env });
     this.#child = child;
     this.#reporter.started(child.pid);
     this.#ctx.watchdog?.track(child.pid);
@@ -159,7 +174,7 @@ export class Environment implements RuntimeApiHost {
     void readLines(child.stderr, (line) => this.#reporter.line("stderr", line, this.current), ready);
     void child.exited.then((status) => {
       this.#ctx.watchdog?.untrack(child.pid);
-      this.#onExit(status);
+      this.#onExit(sandbox.exitStatus(status));
     });
     this.#initTimer = setTimeout(
       () => this.#unlessDebugged("init", () => this.#onInitTimeout()),
@@ -243,6 +258,7 @@ export class Environment implements RuntimeApiHost {
     }
     this.#inspector?.close();
     await this.#server?.close();
+    await this.#sandboxCleanup?.().catch(() => {});
     await this.#lastFinished?.whenReported();
     this.#reporter.stopped(reason, detail, initFailure);
     this.#events.onStopped(this, initFailure);
