@@ -30,6 +30,7 @@ import type { FunctionError, Invocation, Outcome } from "../invocation.ts";
 import { readLines } from "../logs.ts";
 import type { Child, ExitStatus, RequestInfo, Server } from "../platform.ts";
 import { entrypointProblem, functionArnOf, runtimeArgv, runtimeEnvironment } from "../runtimes.ts";
+import { sandboxed } from "../sandbox.ts";
 import type { EnvironmentContext, EnvironmentEvents, EnvironmentState } from "./context.ts";
 import {
   describeExit,
@@ -53,7 +54,6 @@ import {
   invokeTimedOut,
   type RuntimeApiHost,
 } from "./runtime-api.ts";
-import { sandboxed } from "../sandbox.ts";
 import { relayStream } from "./stream-relay.ts";
 
 export type { EnvironmentContext, EnvironmentEvents, EnvironmentState } from "./context.ts";
