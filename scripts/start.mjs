@@ -145,7 +145,7 @@ if (colour && env.FORCE_COLOR === undefined) env.FORCE_COLOR = "1";
 const lambkin = spawn(process.execPath, [join(root, "packages/cli/dist/cli.js"), "start", ...args], {
   cwd: root,
   env,
-  stdio: ["ignore", "pipe", "inherit"],
+  stdio: ["ignore", "pipe", "pipe"],
   detached: true,
 });
 
@@ -167,6 +167,14 @@ lambkin.stdout.on("data", (chunk) => {
   }
 });
 
+// stderr passes through; until the ready line it is also kept, to add the npm spelling of a fix
+// that names lambkin's flags (`npm start -- --port 0`, not `npm start --port 0`).
+let early = "";
+lambkin.stderr.on("data", (chunk) => {
+  process.stderr.write(chunk);
+  if (!ready && early.length < 16_384) early += chunk.toString("utf8");
+});
+
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
     try {
@@ -180,4 +188,9 @@ lambkin.once("error", (error) => {
   console.error(`npm start: cannot start lambkin: ${error.message}`);
   process.exit(1);
 });
-lambkin.once("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)));
+lambkin.once("exit", (code, signal) => {
+  if (!ready && code !== 0 && / in use — /.test(early)) {
+    console.error("npm start: lambkin's flags go after --: npm start -- --port 0 --url-port 0 (free ports)");
+  }
+  process.exit(code ?? (signal === "SIGINT" ? 130 : 1));
+});

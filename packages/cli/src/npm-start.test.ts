@@ -5,6 +5,7 @@
 // (SIGINT to the whole process group) stops it and leaves no process behind.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { alive, gone, repoRoot } from "./_cli-process.ts";
@@ -214,3 +215,35 @@ it("npm start serves every sample, every line it and the README print works, and
   for (const pid of processes) expect(await gone(pid), `pid ${pid} still alive`).toBe(true);
   expect(processes.filter(alive)).toEqual([]);
 }, 420_000);
+
+it("npm start on a port in use names it, and says how to pass lambkin's flags through npm", async () => {
+  const taken = createServer();
+  const port = await new Promise<number>((resolve) =>
+    taken.listen(0, "127.0.0.1", () => resolve((taken.address() as { port: number }).port)),
+  );
+  try {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ["scripts/start.mjs", "--port", String(port), "--url-port", "0"],
+        {
+          cwd: repoRoot,
+          env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => {
+        stderr += d;
+      });
+      child.once("close", (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `lambkin: cannot listen on 127.0.0.1 port ${port} (the Invoke API): it is in use`,
+    );
+    expect(r.stderr).toContain("npm start: lambkin's flags go after --: npm start -- --port 0 --url-port 0");
+  } finally {
+    taken.close();
+  }
+}, 240_000);
