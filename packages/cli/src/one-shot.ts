@@ -73,7 +73,9 @@ export async function oneShotInvoke({
     return createLambkin(config, platform, { baseDir: loaded.baseDir, log, engines });
   });
   // Ctrl-C during a long invoke still stops the runtime process.
-  const interrupt = () => void lambkin.close().then(() => process.exit(130));
+  // Exit on a failed close too: an unhandled rejection would leave Ctrl-C doing nothing.
+  const exit = () => process.exit(130);
+  const interrupt = () => void lambkin.close().then(exit, exit);
   process.once("SIGINT", interrupt);
   try {
     const result = await lambkin.invoke(name, payload, {

@@ -137,7 +137,14 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
 
   // A debugged function's environment starts now, so a debugger can attach before the first invoke.
   for (const fn of lambkin.config.functions.values()) {
-    if (fn.inspect) void lambkin.recycle(fn.name, "started for the debugger", { prewarm: true });
+    if (fn.inspect) {
+      // A rejection (lambkin closing meanwhile) must not become an unhandled one, which ends the CLI.
+      lambkin
+        .recycle(fn.name, "started for the debugger", { prewarm: true })
+        .catch((error: Error) =>
+          out.stderr(`lambkin: cannot start ${fn.name} for the debugger: ${error.message}\n`),
+        );
+    }
   }
   // Reloading needs core's recycle and update (a core without them is served unwatched).
   if (!values["no-watch"] && typeof (lambkin as Partial<Reloadable>).recycle === "function") {
