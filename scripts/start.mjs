@@ -121,13 +121,14 @@ function howToCall(invokeUrl, functionUrl, awsVersion) {
     "",
     bold("Function URLs (plain HTTP, the first path segment names the function):"),
   );
+  // URLs with a `?` are quoted: zsh (macOS's default shell) refuses an unmatched glob.
   if (names.includes("http-api")) {
     lines.push(
-      `  curl ${functionUrl}/http-api/hello?name=you`,
+      `  curl '${functionUrl}/http-api/hello?name=you'`,
       `  curl ${functionUrl}/http-api/todos -H 'content-type: application/json' -d '{"title":"try lambkin"}'`,
     );
   }
-  if (names.includes("streaming")) lines.push(`  curl -N ${functionUrl}/streaming/?steps=5`);
+  if (names.includes("streaming")) lines.push(`  curl -N '${functionUrl}/streaming/?steps=5'`);
   lines.push(
     `  curl ${functionUrl}/${first}/`,
     "",
