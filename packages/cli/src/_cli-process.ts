@@ -48,18 +48,31 @@ function spawnCli(args: readonly string[], options: CliOptions): ChildProcess {
   });
 }
 
-function collect(child: ChildProcess): Promise<Finished> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-    stdout += d;
+/** A child's stdout and stderr as text, accumulated as they come. */
+export function capture(child: ChildProcess): { readonly stdout: string; readonly stderr: string } {
+  const out = { stdout: "", stderr: "" };
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+    out.stdout += d;
   });
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => {
-    stderr += d;
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+    out.stderr += d;
   });
+  return out;
+}
+
+/** A child's output once it has closed; with `timeoutMs`, it is SIGKILLed if it runs longer. */
+export function collect(child: ChildProcess, timeoutMs?: number): Promise<Finished> {
+  const out = capture(child);
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: out.stdout, stderr: out.stderr });
+    });
   });
 }
 

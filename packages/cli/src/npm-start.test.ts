@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { alive, gone, repoRoot } from "./_cli-process.ts";
+import { alive, capture, collect, type Finished, gone, repoRoot } from "./_cli-process.ts";
 
 /** Every live descendant of `pid`, from /proc (Linux). */
 function descendants(pid: number): number[] {
@@ -35,18 +35,15 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-interface Shell {
+interface Shell extends Finished {
   line: string;
-  status: number | null;
-  stdout: string;
-  stderr: string;
 }
 
 /**
  * Runs `line` with `sh -c` in the repository, as a user pasting it would. The host's AWS settings
  * are dropped so that only what the line itself says (credentials, region) counts.
  */
-function sh(line: string, env: Record<string, string> = {}): Promise<Shell> {
+async function sh(line: string, env: Record<string, string> = {}): Promise<Shell> {
   const clean: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith("AWS_") && key !== "FORCE_COLOR") clean[key] = value;
@@ -54,23 +51,8 @@ function sh(line: string, env: Record<string, string> = {}): Promise<Shell> {
   Object.assign(clean, { NO_COLOR: "1", AWS_CONFIG_FILE: "/dev/null" }, env);
   clean.AWS_SHARED_CREDENTIALS_FILE = "/dev/null";
   clean.AWS_EC2_METADATA_DISABLED = "true";
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", line], { cwd: repoRoot, env: clean, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-    child.once("error", reject);
-    child.once("close", (status) => {
-      clearTimeout(timer);
-      resolve({ line, status, stdout, stderr });
-    });
-  });
+  const child = spawn("sh", ["-c", line], { cwd: repoRoot, env: clean, stdio: ["ignore", "pipe", "pipe"] });
+  return { line, ...(await collect(child, 90_000)) };
 }
 
 /** The command lines `npm start` printed under its "Call the functions:" heading. */
@@ -119,21 +101,15 @@ it("npm start serves every sample, every line it and the README print works, and
     // Its own process group, so that the test can signal the group as a terminal's Ctrl-C does.
     detached: true,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding("utf8").on("data", (d: string) => {
-    stderr += d;
-  });
+  const output = capture(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await expect.poll(() => stdout, { timeout: 240_000, interval: 200 }).toContain("Logs follow.");
+  await expect.poll(() => output.stdout, { timeout: 240_000, interval: 200 }).toContain("Logs follow.");
+  const { stdout } = output;
 
   const ready = /lambkin ready \(node [^)]+\) — Invoke API (\S+) · Function URLs (\S+) · 7 functions/.exec(
     stdout,
   );
-  expect(ready, stdout + stderr).not.toBeNull();
+  expect(ready, stdout + output.stderr).not.toBeNull();
   const [, invokeUrl, functionUrl] = ready!;
 
   const lines = printedLines(stdout);
@@ -166,7 +142,7 @@ it("npm start serves every sample, every line it and the README print works, and
   const results = new Map<string, Shell>();
   for (const line of lines) {
     const r = await sh(line);
-    expect(r.status, `${line}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.code, `${line}\n${r.stdout}\n${r.stderr}`).toBe(0);
     results.set(line, r);
   }
   const result = (start: string) => [...results.entries()].find(([l]) => l.startsWith(start))![1].stdout;
@@ -203,7 +179,7 @@ it("npm start serves every sample, every line it and the README print works, and
       .replaceAll("http://127.0.0.1:3001", invokeUrl!)
       .replaceAll("http://127.0.0.1:3000", functionUrl!);
     const r = await sh(swapped, { LAMBKIN_ENDPOINT: invokeUrl! });
-    expect(r.status, `README: ${command}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.code, `README: ${command}\n${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout, `README: ${command}`).toMatch(/Hello|StatusCode/);
   }
   rmSync(join(repoRoot, "out.json"), { force: true });
@@ -213,7 +189,7 @@ it("npm start serves every sample, every line it and the README print works, and
   expect(processes.length).toBeGreaterThanOrEqual(7);
   process.kill(-child.pid!, "SIGINT");
   expect(await exited).toBe(0);
-  expect(stderr).toContain("lambkin: stopping…");
+  expect(output.stderr).toContain("lambkin: stopping…");
   for (const pid of processes) expect(await gone(pid), `pid ${pid} still alive`).toBe(true);
   expect(processes.filter(alive)).toEqual([]);
 }, 420_000);
@@ -224,22 +200,12 @@ it("npm start on a port in use names it, and says how to pass lambkin's flags th
     taken.listen(0, "127.0.0.1", () => resolve((taken.address() as { port: number }).port)),
   );
   try {
-    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ["scripts/start.mjs", "--port", String(port), "--url-port", "0"],
-        {
-          cwd: repoRoot,
-          env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
-          stdio: ["ignore", "ignore", "pipe"],
-        },
-      );
-      let stderr = "";
-      child.stderr.setEncoding("utf8").on("data", (d: string) => {
-        stderr += d;
-      });
-      child.once("close", (code) => resolve({ code, stderr }));
+    const child = spawn(process.execPath, ["scripts/start.mjs", "--port", String(port), "--url-port", "0"], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
+      stdio: ["ignore", "ignore", "pipe"],
     });
+    const r = await collect(child);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       `lambkin: cannot listen on 127.0.0.1 port ${port} (the Invoke API): it is in use`,
