@@ -113,18 +113,12 @@ export async function loadProject(flags: ProjectFlags, cwd: string = process.cwd
     configFile = loaded.file;
   }
   const fromConfig = (path: string | undefined) => (path === undefined ? undefined : resolve(baseDir, path));
-  const templateFile =
-    flags.template !== undefined
-      ? resolve(cwd, flags.template)
-      : flags.cdkOut === undefined
-        ? fromConfig(config.template)
-        : undefined;
-  const cdkOut =
-    flags.cdkOut !== undefined
-      ? resolve(cwd, flags.cdkOut)
-      : flags.template === undefined
-        ? fromConfig(config.cdkOut)
-        : undefined;
+  // A flag (from the working folder) beats the config's key (from its folder); either flag
+  // overrides both of the config's keys.
+  const named = (flag: string | undefined, key: string | undefined) =>
+    flag !== undefined ? resolve(cwd, flag) : flagTemplate ? undefined : fromConfig(key);
+  const templateFile = named(flags.template, config.template);
+  const cdkOut = named(flags.cdkOut, config.cdkOut);
   const discovered = !hasConfig && !flagTemplate ? findTemplate(cwd) : undefined;
 
   const file = templateFile ?? discovered;
