@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { REST_EVENT_KEYS } from "./api-gateway-keys.ts";
 import { CLI_JS } from "./lambkin-cli.ts";
 
 // `lambkin invoke --template` (once, as `sam local invoke`) and `lambkin event TYPE` piped into it,
@@ -67,20 +68,7 @@ describe("lambkin event TYPE | lambkin invoke --payload -", () => {
 
   it("apigateway-rest: a REST proxy event for the path, method and body given", () => {
     const event = echo("apigateway-rest", `--path /items/9 --method PUT --body '{"n":1}'`);
-    expect(Object.keys(event).sort()).toEqual([
-      "body",
-      "headers",
-      "httpMethod",
-      "isBase64Encoded",
-      "multiValueHeaders",
-      "multiValueQueryStringParameters",
-      "path",
-      "pathParameters",
-      "queryStringParameters",
-      "requestContext",
-      "resource",
-      "stageVariables",
-    ]);
+    expect(Object.keys(event).sort()).toEqual(REST_EVENT_KEYS);
     expect(event).toMatchObject({
       path: "/items/9",
       httpMethod: "PUT",

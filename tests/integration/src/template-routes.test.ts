@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HTTP_CONTEXT_KEYS, IDENTITY_KEYS, REST_CONTEXT_KEYS, REST_EVENT_KEYS } from "./api-gateway-keys.ts";
 import { type LambkinCli, startLambkinCliWith } from "./lambkin-cli.ts";
 
 // tests/fixtures/templates/sam-api — a REST API and an HTTP API with path parameters, a greedy
@@ -13,64 +14,6 @@ import { type LambkinCli, startLambkinCliWith } from "./lambkin-cli.ts";
 
 const SAM_API = fileURLToPath(new URL("../../fixtures/templates/sam-api/", import.meta.url));
 
-// Every key of a REST proxy event, and of its requestContext and identity, in AWS's examples.
-const REST_EVENT_KEYS = [
-  "body",
-  "headers",
-  "httpMethod",
-  "isBase64Encoded",
-  "multiValueHeaders",
-  "multiValueQueryStringParameters",
-  "path",
-  "pathParameters",
-  "queryStringParameters",
-  "requestContext",
-  "resource",
-  "stageVariables",
-];
-const REST_CONTEXT_KEYS = [
-  "accountId",
-  "apiId",
-  "domainName",
-  "domainPrefix",
-  "extendedRequestId",
-  "httpMethod",
-  "identity",
-  "path",
-  "protocol",
-  "requestId",
-  "requestTime",
-  "requestTimeEpoch",
-  "resourceId",
-  "resourcePath",
-  "stage",
-];
-const IDENTITY_KEYS = [
-  "accessKey",
-  "accountId",
-  "caller",
-  "cognitoAuthenticationProvider",
-  "cognitoAuthenticationType",
-  "cognitoIdentityId",
-  "cognitoIdentityPoolId",
-  "principalOrgId",
-  "sourceIp",
-  "user",
-  "userAgent",
-  "userArn",
-];
-const HTTP_CONTEXT_KEYS = [
-  "accountId",
-  "apiId",
-  "domainName",
-  "domainPrefix",
-  "http",
-  "requestId",
-  "routeKey",
-  "stage",
-  "time",
-  "timeEpoch",
-];
 const REQUEST_TIME = /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/;
 const sorted = (o: object) => Object.keys(o).sort();
 
