@@ -36,7 +36,15 @@ export class Inspector {
    * frees it as it stops, and a debugger that re-attaches to 9229 (VS Code's `restart`) finds the
    * new one there.
    */
-  static async open(platform: Platform, runtime: RuntimeName): Promise<Inspector> {
+  static open(platform: Platform, runtime: RuntimeName): Promise<Inspector> {
+    // One at a time: two environments starting together would both find the same port free
+    // (the probe is asynchronous) and the second runtime's inspector would fail to bind it.
+    const opened = opening.then(() => Inspector.#open(platform, runtime));
+    opening = opened.catch(() => {});
+    return opened;
+  }
+
+  static async #open(platform: Platform, runtime: RuntimeName): Promise<Inspector> {
     const until = Date.now() + PREFERRED_PORT_WAIT_MS;
     for (;;) {
       const port = await firstFree(platform);
@@ -92,6 +100,8 @@ export class Inspector {
 
 /** Ports handed to environments still alive (their process may not have bound them yet). */
 const taken = new Set<number>();
+/** The `open` in progress, which the next one waits for. */
+let opening: Promise<unknown> = Promise.resolve();
 /** How long an environment waits for 9229 to be free before it takes the next port. */
 const PREFERRED_PORT_WAIT_MS = 1500;
 
