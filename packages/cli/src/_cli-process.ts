@@ -3,10 +3,11 @@
  * and a temporary config around the `test-fixtures/echo` runtime.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 
 export const packageDir = fileURLToPath(new URL("..", import.meta.url));
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -154,12 +155,23 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Pro
   });
 }
 
+/**
+ * The folders `tempConfig` made, removed once the test file is done. Registered when a test file
+ * imports this module; after hooks run in reverse order, so the file's own (which stop the
+ * lambkins serving from these folders) run first.
+ */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A temporary folder with a `lambkin.config.json` (or other file) serving the echo runtime. */
 export function tempConfig(
   config?: unknown,
   fileName = "lambkin.config.json",
 ): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), "lambkin-cli-"));
+  tempDirs.push(dir);
   const file = join(dir, fileName);
   const body =
     config ??
