@@ -36,11 +36,27 @@ export async function request(url: URL, init: RequestInit, source?: string): Pro
   try {
     return await fetch(url, init);
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    const reason = e.cause?.code ?? e.cause?.message ?? e.message;
-    const from = source ? `; endpoint from ${source}` : "";
-    throw new CliError(`nothing answered at ${url.origin} (${reason}${from}): is \`lambkin start\` running?`);
+    throw unreachable(url, error, source);
   }
+}
+
+/** The CliError for a `fetch` of `url` that failed with `error`. */
+export function unreachable(url: URL, error: unknown, source?: string): CliError {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  const reason = e.cause?.code ?? e.cause?.message ?? e.message;
+  const from = source ? `; endpoint from ${source}` : "";
+  return new CliError(`nothing answered at ${url.origin} (${reason}${from}): is \`lambkin start\` running?`);
+}
+
+/**
+ * Whether a `fetch` failed because nothing listens there (the request never reached anyone), as
+ * Node (cause ECONNREFUSED), Bun (code ConnectionRefused) and Deno (the OS message) report it.
+ */
+export function connectionRefused(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const code = e?.cause?.code ?? e?.code;
+  if (code === "ECONNREFUSED" || code === "ConnectionRefused") return true;
+  return /connection refused/i.test(`${e?.message} ${e?.cause?.message}`);
 }
 
 /** An Invoke API error reply as `Type: message` (status, `x-amzn-ErrorType`, the JSON body's message). */

@@ -9,7 +9,7 @@ import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { findTemplate } from "@lambkin/template";
 import { type ParsedArgs, UsageError } from "./args.ts";
 import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
-import { apiError, request } from "./invoke-api-client.ts";
+import { apiError, connectionRefused, unreachable } from "./invoke-api-client.ts";
 import type { Output } from "./output.ts";
 import { projectFlags, projectToRun } from "./project.ts";
 
@@ -59,12 +59,17 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
     endpoint,
   );
   const init = { method: "POST", headers, body: payload };
-  // The endpoint came from a config and nothing listens there: run the function from that config.
-  const response =
-    found.config || templateHere
-      ? await fetch(url, init).catch(() => undefined)
-      : await request(url, init, source);
-  if (!response) return oneShot();
+  // The endpoint came from a config (or a template is here) and nothing listens there: run the
+  // function from it. Only then: a lambkin that fails or stops during the call may have run the
+  // function already, and running it again would repeat its effects.
+  const fallback = found.config !== undefined || templateHere;
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    if (fallback && connectionRefused(error)) return oneShot();
+    throw unreachable(url, error, source);
+  }
   if (response.status >= 300) throw await apiError(response);
 
   const log = response.headers.get("x-amz-log-result");

@@ -66,6 +66,23 @@ describe.each(["node", "bun", "deno"] as Engine[])("one-shot lambkin invoke on %
     expect(r.stderr).toMatch(/REPORT RequestId: /);
     expect(r.stderr).toContain("lambkin: add failed (Unhandled, request id ");
   }, 60_000);
+
+  it("does not run the function again when the lambkin there drops the call", async () => {
+    const { dir, port } = await project();
+    // On the config's port, a server that takes the connection and closes it, as a lambkin stopped
+    // during the invoke does: the function may have run there, so it is not run once more here.
+    const dropping = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropping.listen(port, "127.0.0.1", resolve));
+    try {
+      const r = await runCli(["invoke", "add", "--event", "event.json"], { cwd: dir, engine });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`nothing answered at http://127.0.0.1:${port}`);
+      expect(r.stderr).not.toContain("START");
+      expect(r.stdout).toBe("");
+    } finally {
+      dropping.close();
+    }
+  });
 });
 
 describe("lambkin invoke with a lambkin running", () => {
