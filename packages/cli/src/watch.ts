@@ -150,10 +150,12 @@ export function startWatching(options: WatchOptions): Watching {
       ].filter(Boolean);
       say(LAMBKIN, `${files.map(shown).join(", ")} changed: ${parts.join("; ") || "no function changed"}`);
     } catch (error) {
+      if (closed) return;
       say(LAMBKIN, `${(error as Error).message} (not applied: lambkin keeps running the config it had)`);
       return;
     }
-    sync();
+    // Stopped meanwhile (Ctrl-C during the update): adding paths would start closed watchers again.
+    if (!closed) sync();
   };
 
   // An env file is part of the config: reading it again is an update, which recycles only the
@@ -181,6 +183,7 @@ export function startWatching(options: WatchOptions): Watching {
     }
   });
 
+  let closed = false;
   let warned = false;
   const onError = (error: unknown) => {
     if (warned) return;
@@ -197,6 +200,7 @@ export function startWatching(options: WatchOptions): Watching {
   return {
     ready,
     async close() {
+      closed = true;
       for (const { timer } of pending.values()) clearTimeout(timer);
       pending.clear();
       await Promise.all([watcher.close(), configWatcher.close()]);
