@@ -2,7 +2,7 @@
 // inspector is reachable on the printed port, a real debugger (test-fixtures/cdp-pause.mjs, over
 // the inspector's WebSocket) stops the handler at `debugger` for longer than the function's
 // timeout and the invocation still succeeds; once the debugger is gone, the timeout applies again.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -19,7 +19,10 @@ const debugDir = join(packageDir, "test-fixtures/debug");
 const debuggerScript = join(packageDir, "test-fixtures/cdp-pause.mjs");
 const HOLD_MS = 2500;
 const running: RunningLambkin[] = [];
+/** Debuggers still attached when a test failed before detaching: they would outlive the run. */
+const debuggers: ChildProcess[] = [];
 afterAll(async () => {
+  for (const child of debuggers) child.kill();
   await Promise.all(running.map((lk) => lk.stop()));
 });
 
@@ -49,6 +52,7 @@ function attachDebugger(url: string) {
   const child = spawn(ENGINES.bun[0], [debuggerScript, url, String(HOLD_MS)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  debuggers.push(child);
   let out = "";
   const attached = new Promise<void>((resolve, reject) => {
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
