@@ -66,6 +66,8 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     if (values.host !== undefined) config.host = values.host as string;
     if (auth !== undefined) config.auth = auth;
     if (values["no-sandbox"]) config.sandbox = false;
+    // A long-running lambkin keeps accepted Event invocations across restarts.
+    config.eventJournal ??= ".lambkin/events.jsonl";
     if (values.inspect !== undefined)
       config.functions = inspecting(config, values.inspect as string, shownFile);
     return config;

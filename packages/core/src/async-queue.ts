@@ -6,6 +6,7 @@
  */
 import { InvokeApiError } from "@lambkin/protocol";
 import type { ResolvedConfig } from "./config.ts";
+import type { EventJournal } from "./event-journal.ts";
 import type { EventBus } from "./events.ts";
 import { Invocation } from "./invocation.ts";
 import type { LogSink } from "./logs.ts";
@@ -30,6 +31,8 @@ export interface AsyncQueueContext {
   readonly log: LogSink;
   readonly events: EventBus;
   scheduler(functionName: string): FunctionScheduler | undefined;
+  /** Where accepted events, attempts and ends are written (event-journal.ts), when enabled. */
+  readonly journal?: EventJournal;
 }
 
 export class AsyncQueue {
@@ -47,8 +50,13 @@ export class AsyncQueue {
     return this.#timers.size + this.#running.size;
   }
 
-  enqueue(functionName: string, event: AsyncEvent): void {
-    this.#attempt(functionName, event, 0, THROTTLE_BACKOFF_START_MS);
+  /**
+   * Queues an event. With a journal, resolves once it is on disk (before the caller's 202);
+   * `attempts`: attempts a previous lambkin already made (a journal replay).
+   */
+  async enqueue(functionName: string, event: AsyncEvent, attempts = 0): Promise<void> {
+    if (attempts === 0) await this.#ctx.journal?.accepted(functionName, event);
+    this.#attempt(functionName, event, attempts, THROTTLE_BACKOFF_START_MS);
   }
 
   #attempt(functionName: string, event: AsyncEvent, retries: number, backoffMs: number): void {
@@ -58,6 +66,8 @@ export class AsyncQueue {
   }
 
   async #run(functionName: string, event: AsyncEvent, retries: number, backoffMs: number): Promise<void> {
+    const journal = this.#ctx.journal;
+    journal?.attempt(event.requestId, retries + 1);
     const note = (line: string) =>
       this.#ctx.log({
         time: Date.now(),
@@ -69,6 +79,7 @@ export class AsyncQueue {
     const scheduler = this.#ctx.scheduler(functionName);
     if (!scheduler) {
       note("Async event dropped: the function was removed from the config");
+      journal?.done(event.requestId);
       return;
     }
     const fn = scheduler.fn;
@@ -83,11 +94,13 @@ export class AsyncQueue {
     } catch (error) {
       if (!(error instanceof InvokeApiError) || error.errorType !== "TooManyRequestsException") {
         note(`Async event dropped: ${error instanceof Error ? error.message : String(error)}`);
+        journal?.done(event.requestId);
         return;
       }
       const age = Date.now() - event.receivedAt;
       if (age + backoffMs > fn.maximumEventAgeInSeconds * 1000) {
         note(`Async event dropped: throttled until older than ${fn.maximumEventAgeInSeconds} s`);
+        journal?.done(event.requestId);
         return;
       }
       this.#retry(functionName, event, retries + 1, "throttled", backoffMs);
@@ -102,13 +115,21 @@ export class AsyncQueue {
       await outcome.body.pipeTo(new WritableStream()).catch(() => {});
       failed = (await outcome.completion) !== undefined;
     }
-    if (!failed) return;
-    if (retries >= fn.maximumRetryAttempts) {
-      note(`Async event failed after ${retries + 1} attempt${retries ? "s" : ""}: not retried again`);
+    if (!failed || retries >= fn.maximumRetryAttempts) {
+      if (failed)
+        note(`Async event failed after ${retries + 1} attempt${retries ? "s" : ""}: not retried again`);
+      journal?.done(event.requestId);
       return;
     }
     const delays = this.#ctx.config.asyncRetryDelaysMs;
     const delayMs = delays[retries] ?? delays.at(-1) ?? 0;
+    if (Date.now() - event.receivedAt + delayMs > fn.maximumEventAgeInSeconds * 1000) {
+      note(
+        `Async event expired: a retry would run it older than maximumEventAgeInSeconds (${fn.maximumEventAgeInSeconds} s)`,
+      );
+      journal?.done(event.requestId);
+      return;
+    }
     note(`Async event failed: retry ${retries + 1} of ${fn.maximumRetryAttempts} in ${delayMs / 1000} s`);
     this.#retry(functionName, event, retries + 2, "error", delayMs);
     this.#later(delayMs, () => this.#attempt(functionName, event, retries + 1, THROTTLE_BACKOFF_START_MS));

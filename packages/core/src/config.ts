@@ -91,6 +91,12 @@ export interface FunctionConfig {
 export interface LambkinConfig extends AccessConfig {
   /** Each environment in a sandbox of its own: private /tmp, code read-only (bubblewrap). Default true. */
   sandbox?: boolean;
+  /**
+   * A file (relative to the config) where accepted Event invocations are kept until they end, so
+   * a restart runs the ones a stop or crash interrupted. Default: none (`lambkin start` uses
+   * `.lambkin/events.jsonl`).
+   */
+  eventJournal?: string;
   /** Invoke API port. Default 3001 (as `sam local start-lambda`); 0 picks a free one. */
   port?: number;
   /** Function URL port. Default 3000; 0 picks a free one. */
@@ -155,6 +161,8 @@ export interface ResolvedConfig {
   access: ResolvedAccess;
   /** Each environment in its own sandbox (sandbox.ts). Default true. */
   sandbox: boolean;
+  /** Absolute path of the Event journal, or undefined. */
+  eventJournal: string | undefined;
   functions: Map<string, ResolvedFunction>;
   routes: ResolvedRoute[];
 }
@@ -195,6 +203,7 @@ const TOP_KEYS = new Set([
   "environment",
   "envFile",
   "sandbox",
+  "eventJournal",
   "allowedOrigins",
   "allowedHosts",
   "auth",
@@ -323,6 +332,8 @@ export async function resolveConfig(
     asyncRetryDelaysMs: asyncRetryDelays.map((s) => s * 1000),
     access,
     sandbox: input.sandbox === undefined ? true : sandboxFlag(input.sandbox),
+    eventJournal:
+      input.eventJournal === undefined ? undefined : resolvePath(baseDir, text("eventJournal", "")),
     functions,
     routes: resolveRoutes(input.routes, functions),
   };

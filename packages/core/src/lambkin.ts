@@ -3,11 +3,13 @@
  * queue, the invoke service and its fronts (Invoke API, Function URLs, `invoke()`), the event
  * stream — and nothing else; each piece lives in the file named for it.
  */
+
 import { AsyncQueue } from "./async-queue.ts";
 import { ConfigError, type LambkinConfig, type ResolvedConfig, resolveConfig } from "./config.ts";
 import { defaultEngineCommands, type EngineCommands } from "./engines.ts";
 import type { EnvironmentContext } from "./environment/environment.ts";
 import { exitError } from "./environment/failures.ts";
+import { EventJournal } from "./event-journal.ts";
 import { EventBus, type LambkinEventListener } from "./events.ts";
 import { createApiGatewayFront } from "./fronts/api-gateway.ts";
 import { createFunctionUrls } from "./fronts/function-urls.ts";
@@ -110,6 +112,10 @@ export async function createLambkin(
   /** Functions removed by `update` whose environments may still be finishing: close() stops them too. */
   const removed = new Set<FunctionScheduler>();
   for (const fn of ctx.config.functions.values()) schedulers.set(fn.name, new FunctionScheduler(fn, ctx));
+  // Events a previous lambkin accepted and did not finish run again (event-journal.ts).
+  const host = platform.host;
+  const opened =
+    host && ctx.config.eventJournal ? await EventJournal.open(host, ctx.config.eventJournal) : undefined;
   const asyncQueue = new AsyncQueue({
     get config() {
       return ctx.config;
@@ -117,7 +123,18 @@ export async function createLambkin(
     log,
     events,
     scheduler: (name) => schedulers.get(name),
+    journal: opened?.journal,
   });
+  for (const { functionName, event, attempts } of opened?.pending ?? []) {
+    log({
+      time: Date.now(),
+      functionName,
+      requestId: event.requestId,
+      stream: "platform",
+      line: `Async event from the journal runs again (attempt ${attempts + 1}): accepted before lambkin last stopped`,
+    });
+    void asyncQueue.enqueue(functionName, event, attempts);
+  }
   const service = new InvokeService({
     get config() {
       return ctx.config;

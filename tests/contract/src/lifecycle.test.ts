@@ -45,6 +45,8 @@ beforeAll(async () => {
       port: 0,
       urlPort: 0,
       idleTimeout: 1,
+      // The tests count attempts in files of the host's /tmp: the runtimes share it.
+      sandbox: false,
       asyncRetryDelays: [0.2, 0.4],
       functions: {
         retried: { ...behave },

@@ -138,14 +138,16 @@ export class InvokeService {
     if (type === "Event") {
       const requestId = newRequestId();
       // Throttles and errors of the event itself are retried by the queue, never told to the caller.
-      this.#ctx.asyncQueue.enqueue(target.fn.name, {
-        requestId,
-        payload: request.payload,
-        traceId: request.traceId ?? newTraceId(),
-        invokedArn: target.invokedArn,
-        receivedAt: Date.now(),
-      });
-      return Promise.resolve({ statusCode: 202, requestId, payload: EMPTY });
+      // The 202 goes out once the event is in the journal (event-journal.ts), when there is one.
+      return this.#ctx.asyncQueue
+        .enqueue(target.fn.name, {
+          requestId,
+          payload: request.payload,
+          traceId: request.traceId ?? newTraceId(),
+          invokedArn: target.invokedArn,
+          receivedAt: Date.now(),
+        })
+        .then(() => ({ statusCode: 202, requestId, payload: EMPTY }));
     }
     const key = request.callId === undefined ? undefined : `${target.fn.name}\n${request.callId}`;
     if (key !== undefined) {
