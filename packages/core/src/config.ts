@@ -89,7 +89,7 @@ export interface FunctionConfig {
 }
 
 export interface LambkinConfig extends AccessConfig {
-  /** Each environment in a sandbox of its own: private /tmp, code read-only (bubblewrap). Default true. */
+  /** Each environment in a sandbox of its own: private /tmp, code read-only (bubblewrap). Default false (opt-in for now). */
   sandbox?: boolean;
   /**
    * A file (relative to the config) where accepted Event invocations are kept until they end, so
@@ -159,7 +159,7 @@ export interface ResolvedConfig {
   asyncRetryDelaysMs: number[];
   /** Allowed origins and hosts, SigV4 credentials (gate/). */
   access: ResolvedAccess;
-  /** Each environment in its own sandbox (sandbox.ts). Default true. */
+  /** Each environment in its own sandbox (sandbox.ts). Default false. */
   sandbox: boolean;
   /** Absolute path of the Event journal, or undefined. */
   eventJournal: string | undefined;
@@ -331,7 +331,7 @@ export async function resolveConfig(
     idleTimeoutMs: idleTimeout * 1000,
     asyncRetryDelaysMs: asyncRetryDelays.map((s) => s * 1000),
     access,
-    sandbox: input.sandbox === undefined ? true : sandboxFlag(input.sandbox),
+    sandbox: input.sandbox === undefined ? false : sandboxFlag(input.sandbox),
     eventJournal:
       input.eventJournal === undefined ? undefined : resolvePath(baseDir, text("eventJournal", "")),
     functions,

@@ -14,7 +14,12 @@ const lines: string[] = [];
 beforeAll(async () => {
   process.env.LAMBKIN_BWRAP = "none";
   lk = await start(
-    { port: 0, urlPort: 0, functions: { fn: { runtime: "provided", codeDir: "behave", concurrency: 2 } } },
+    {
+      port: 0,
+      urlPort: 0,
+      sandbox: true,
+      functions: { fn: { runtime: "provided", codeDir: "behave", concurrency: 2 } },
+    },
     { baseDir: fixturesDir, log: (r) => lines.push(r.line) },
   );
 });
