@@ -9,7 +9,7 @@ import {
   type FetchHandler,
   failedChild,
   killProcessGroup,
-  nativeResponse,
+  nativeAnswer,
   type Platform,
   type RequestInfo,
   type ServeOptions,
@@ -76,10 +76,6 @@ class BunRequestInfo implements RequestInfo {
 }
 
 /** The engine's server takes only its own `Response`: unwrap a `FastResponse`. */
-function native(response: Response | Promise<Response>): Response | Promise<Response> {
-  return response instanceof Promise ? response.then(nativeResponse) : nativeResponse(response);
-}
-
 async function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
   // Bun.serve's Request has no trailers, and after a chunked body carrying some it even answers
   // a spurious 400 (it parses them as a new request): Bun's node:http layer reads them fine.
@@ -89,7 +85,7 @@ async function serve(handler: FetchHandler, options: ServeOptions): Promise<Serv
     port: options.port,
     // Bun closes a connection idle for 10 s by default, a pending long-poll `next` included.
     idleTimeout: 0,
-    fetch: (request, server) => native(handler(request, new BunRequestInfo(request, server))),
+    fetch: (request, server) => nativeAnswer(handler(request, new BunRequestInfo(request, server))),
     error(error) {
       console.error("lambkin: the request handler failed:", error);
       return new Response("Internal Server Error", { status: 500 });

@@ -193,5 +193,10 @@ export const FastResponse = LightResponse as unknown as typeof Response;
  */
 export const nativeResponse: (response: Response) => Response = LightResponse.native;
 
+/** `nativeResponse` for a fetch handler's answer, which may still be on its way. */
+export function nativeAnswer(response: Response | Promise<Response>): Response | Promise<Response> {
+  return response instanceof Promise ? response.then(nativeResponse) : nativeResponse(response);
+}
+
 /** The parts of a `FastResponse` still untouched, or undefined for anything else. */
 export const fastParts: (response: unknown) => FastParts | undefined = LightResponse.parts;

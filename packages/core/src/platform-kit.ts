@@ -7,7 +7,7 @@
 import type { FileInfo } from "./platform.ts";
 
 export { failedChild } from "./failed-child.ts";
-export { type FastParts, FastResponse, fastParts, nativeResponse } from "./fast-response.ts";
+export { type FastParts, FastResponse, fastParts, nativeAnswer, nativeResponse } from "./fast-response.ts";
 
 /** The error's `code`, or its class name for Deno's own errors (`NotFound` has no code). */
 export function errorCode(error: unknown): unknown {

@@ -10,7 +10,7 @@ import {
   type FetchHandler,
   failedChild,
   killProcessGroup,
-  nativeResponse,
+  nativeAnswer,
   type Platform,
   type ServeOptions,
   type Server,
@@ -57,10 +57,6 @@ const noTrailers = () => Promise.resolve(new Headers());
 const NativeResponse = globalThis.Response;
 
 /** The engine's server takes only its own `Response`: unwrap a `FastResponse`. */
-function native(response: Response | Promise<Response>): Response | Promise<Response> {
-  return response instanceof Promise ? response.then(nativeResponse) : nativeResponse(response);
-}
-
 async function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
   // Deno.serve's Request has no trailers; Deno's node:http layer reads them.
   if (options.trailers) return serveNodeHttp(handler, options);
@@ -78,7 +74,7 @@ async function serve(handler: FetchHandler, options: ServeOptions): Promise<Serv
       },
     },
     (request, info) =>
-      native(
+      nativeAnswer(
         handler(request, {
           remoteAddress: info.remoteAddr.hostname,
           trailers: noTrailers,
