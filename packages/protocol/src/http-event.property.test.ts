@@ -3,14 +3,8 @@
 // returns reaches the caller as the bytes it was sent.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  encodeHttpPrelude,
-  fromHttpResult,
-  type HttpPrelude,
-  HttpPreludeParser,
-  HttpResultError,
-  toHttpEvent,
-} from "./http-event.ts";
+import { fromHttpResult, HttpResultError, toHttpEvent } from "./http-event.ts";
+import { encodeHttpPrelude, type HttpPrelude, HttpPreludeParser } from "./http-prelude.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

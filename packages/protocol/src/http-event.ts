@@ -66,28 +66,11 @@ export interface HttpResultV2 {
   isBase64Encoded?: boolean;
 }
 
-/** The JSON prelude of a streamed http-integration response. */
-export interface HttpPrelude {
-  statusCode?: number;
-  headers?: Record<string, string>;
-  cookies?: string[];
-}
-
 /** An HTTP response as plain parts, ready for `new Response` (see {@link toHttpResponse}). */
 export interface HttpResponseParts {
   status: number;
   headers: Headers;
   body: Uint8Array;
-}
-
-/**
- * The function's response cannot be mapped to HTTP. Function URLs then answer
- * 502 `{"message":"Internal Server Error"}`: see {@link badGatewayResult}.
- */
-export class HttpResultError extends Error {
-  override name = "HttpResultError";
-  /** The HTTP status the caller answers with. */
-  readonly status = 502;
 }
 
 export interface ToHttpEventOptions {
@@ -115,6 +98,19 @@ export interface ToHttpEventOptions {
    */
   rawHeaders?: ReadonlyArray<readonly [string, string]>;
 }
+
+import { base64ToBytes, bytesToBase64 } from "./base64.ts";
+import {
+  appendCookies,
+  appendHeader,
+  appendHeaders,
+  checkStatus,
+  describe,
+  HttpResultError,
+} from "./http-result-fields.ts";
+
+export { bytesToBase64 } from "./base64.ts";
+export { HttpResultError } from "./http-result-fields.ts";
 
 const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const textEncoder = new TextEncoder();
@@ -327,220 +323,4 @@ type Structured = { statusCode: unknown } & Record<string, unknown>;
 
 function isStructured(value: unknown): value is Structured {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "statusCode" in value;
-}
-
-function checkStatus(value: unknown, what: string): number {
-  // `new Response` only accepts 200–599, and AWS has no way to send an interim 1xx answer.
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 200 || value > 599) {
-    throw new HttpResultError(`${what} must be an integer 200–599, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function appendHeaders(headers: Headers, source: unknown, what: string): void {
-  if (source === undefined || source === null) return;
-  if (typeof source !== "object" || Array.isArray(source)) {
-    throw new HttpResultError(`${what} must be an object of strings, got ${describe(source)}`);
-  }
-  for (const [name, value] of Object.entries(source)) {
-    if (value === null || value === undefined) continue;
-    appendHeader(headers, name, value, `${what}["${name}"]`);
-  }
-}
-
-function appendHeader(headers: Headers, name: string, value: unknown, what: string): void {
-  if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-    throw new HttpResultError(`${what} must be a string, number or boolean, got ${describe(value)}`);
-  }
-  try {
-    headers.append(name, String(value));
-  } catch {
-    throw new HttpResultError(
-      `${what} is not a valid HTTP header: ${JSON.stringify(name)}: ${JSON.stringify(value)}`,
-    );
-  }
-}
-
-function appendCookies(headers: Headers, cookies: unknown): void {
-  if (cookies === undefined || cookies === null) return;
-  if (!Array.isArray(cookies)) {
-    throw new HttpResultError(`cookies must be an array of strings, got ${describe(cookies)}`);
-  }
-  cookies.forEach((cookie, i) => {
-    if (typeof cookie !== "string") {
-      throw new HttpResultError(`cookies[${i}] must be a string, got ${describe(cookie)}`);
-    }
-    appendHeader(headers, "set-cookie", cookie, `cookies[${i}]`);
-  });
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "undefined";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object" && value !== null) return "an object";
-  return String(value);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Streaming: the http-integration prelude
-// ---------------------------------------------------------------------------------------------
-
-/** Content-Type a streaming runtime posts when its body starts with an {@link HttpPrelude}. */
-export const HTTP_INTEGRATION_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
-
-/** Bytes between the prelude JSON and the response body. */
-export const HTTP_PRELUDE_DELIMITER_BYTES = 8;
-
-// lambkin's own bound (AWS documents none): a prelude is status, headers and cookies, so 1 MiB
-// without the delimiter means the runtime is not sending one.
-const MAX_PRELUDE_BYTES = 1024 * 1024;
-
-/** Encodes a prelude as the runtime sends it: its JSON, then 8 NUL bytes. */
-export function encodeHttpPrelude(prelude: HttpPrelude): Uint8Array {
-  const json = textEncoder.encode(JSON.stringify(prelude));
-  const out = new Uint8Array(json.length + HTTP_PRELUDE_DELIMITER_BYTES);
-  out.set(json, 0);
-  return out;
-}
-
-/** Status and headers of a streamed response from its prelude (status defaults to 200). */
-export function fromHttpPrelude(prelude: HttpPrelude): { status: number; headers: Headers } {
-  const status =
-    prelude.statusCode === undefined ? 200 : checkStatus(prelude.statusCode, "prelude statusCode");
-  const headers = new Headers();
-  appendHeaders(headers, prelude.headers, "prelude headers");
-  appendCookies(headers, prelude.cookies);
-  return { status, headers };
-}
-
-/**
- * Splits a streamed http-integration body into its prelude and the response body. Feed it the
- * body chunks as they arrive; the push that completes the prelude returns it (once), and every byte
- * after the delimiter is returned as body, later chunks untouched (the same `Uint8Array`).
- *
- * JSON never contains a raw NUL byte, so the first NUL starts the delimiter; NULs after the eighth
- * belong to the body. Throws {@link HttpResultError} on a malformed prelude.
- */
-export class HttpPreludeParser {
-  #pending: Uint8Array[] = [];
-  #pendingBytes = 0;
-  #zeros = 0;
-  #prelude: HttpPrelude | undefined;
-
-  /** The prelude, once it has arrived. */
-  get prelude(): HttpPrelude | undefined {
-    return this.#prelude;
-  }
-
-  push(chunk: Uint8Array): { prelude?: HttpPrelude; body: Uint8Array } {
-    if (this.#prelude !== undefined) return { body: chunk };
-    let at = 0;
-    if (this.#zeros === 0) {
-      const nul = chunk.indexOf(0);
-      const jsonEnd = nul < 0 ? chunk.length : nul;
-      if (jsonEnd > 0) {
-        this.#pendingBytes += jsonEnd;
-        if (this.#pendingBytes > MAX_PRELUDE_BYTES) {
-          throw new HttpResultError(
-            `http-integration prelude exceeds ${MAX_PRELUDE_BYTES} bytes without its 8-NUL delimiter`,
-          );
-        }
-        // Copy: the caller may reuse its chunk buffer before the prelude completes.
-        this.#pending.push(chunk.slice(0, jsonEnd));
-      }
-      if (nul < 0) return { body: chunk.subarray(chunk.length) };
-      at = nul;
-    }
-    while (at < chunk.length && this.#zeros < HTTP_PRELUDE_DELIMITER_BYTES) {
-      if (chunk[at] !== 0) {
-        throw new HttpResultError(
-          `http-integration prelude must be followed by ${HTTP_PRELUDE_DELIMITER_BYTES} NUL bytes, got ${this.#zeros}`,
-        );
-      }
-      this.#zeros++;
-      at++;
-    }
-    if (this.#zeros < HTTP_PRELUDE_DELIMITER_BYTES) return { body: chunk.subarray(chunk.length) };
-    const prelude = parsePrelude(this.#pending, this.#pendingBytes);
-    this.#prelude = prelude;
-    this.#pending = [];
-    return { prelude, body: chunk.subarray(at) };
-  }
-
-  /** Declares the end of the body; throws if the prelude never completed. */
-  end(): HttpPrelude {
-    if (this.#prelude === undefined) {
-      throw new HttpResultError(
-        `http-integration response ended after ${this.#pendingBytes + this.#zeros} bytes, before its prelude and 8-NUL delimiter`,
-      );
-    }
-    return this.#prelude;
-  }
-}
-
-function parsePrelude(parts: Uint8Array[], size: number): HttpPrelude {
-  const bytes = parts.length === 1 ? parts[0]! : new Uint8Array(size);
-  if (parts.length > 1) {
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.length;
-    }
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(textDecoder.decode(bytes));
-  } catch {
-    throw new HttpResultError(`http-integration prelude is not JSON: ${describe(safeText(bytes))}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new HttpResultError(`http-integration prelude must be a JSON object, got ${describe(value)}`);
-  }
-  const prelude = value as HttpPrelude;
-  // Validate now, so a bad prelude fails before any response is started.
-  fromHttpPrelude(prelude);
-  return prelude;
-}
-
-function safeText(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes.subarray(0, 80));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Base64 without Node's Buffer (this package runs on every engine)
-// ---------------------------------------------------------------------------------------------
-
-type WithBase64 = { toBase64?: () => string };
-
-/** Base64 of `bytes` (also for other event shapes of this package). */
-export function bytesToBase64(bytes: Uint8Array): string {
-  // Newer engines have a native encoder; the fallback goes through btoa in 32 KiB slices to stay
-  // under argument-count limits.
-  const native = (bytes as Uint8Array & WithBase64).toBase64;
-  if (typeof native === "function") return native.call(bytes);
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
-  }
-  return btoa(binary);
-}
-
-// Standard alphabet; padding optional, as most decoders accept. ASCII whitespace is ignored (MIME
-// encoders wrap lines).
-const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
-
-function base64ToBytes(text: string, what: string): Uint8Array {
-  const clean = text.replace(/[\t\n\f\r ]+/g, "");
-  if (
-    !BASE64_PATTERN.test(clean) ||
-    clean.length % 4 === 1 ||
-    (clean.includes("=") && clean.length % 4 !== 0)
-  ) {
-    throw new HttpResultError(`${what} is marked isBase64Encoded but is not valid base64: ${describe(text)}`);
-  }
-  const binary = atob(clean);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }

@@ -6,6 +6,7 @@ export * from "./errors.ts";
 export * from "./event-stream.ts";
 export * from "./headers.ts";
 export * from "./http-event.ts";
+export * from "./http-prelude.ts";
 export * from "./ids.ts";
 export * from "./limits.ts";
 export * from "./log-lines.ts";
