@@ -1,6 +1,7 @@
 /**
  * The caller's side of the Invoke API for `lambkin invoke` and `lambkin list`: which endpoint, one
- * request, and errors a user can act on (nothing listening, an AWS error type and message).
+ * request, and errors a user can act on (nothing listening, a call lost midway, an AWS error type
+ * and message).
  */
 import { H_AMZN_ERROR_TYPE } from "@lambkin/protocol";
 import { CliError, UsageError } from "./args.ts";
@@ -29,23 +30,63 @@ export function endpointOf(
 }
 
 /**
- * `fetch`, with a connection failure turned into a hint that lambkin is not running there;
- * `source` says where the endpoint came from (a config's port, `--endpoint`, …).
+ * `fetch`, with a failure turned into what the user can do about it (callFailed); `source` says
+ * where the endpoint came from (a config's port, `--endpoint`, …).
  */
 export async function request(url: URL, init: RequestInit, source?: string): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (error) {
-    throw unreachable(url, error, source);
+    throw callFailed(url, error, { source });
   }
 }
 
-/** The CliError for a `fetch` of `url` that failed with `error`. */
-export function unreachable(url: URL, error: unknown, source?: string): CliError {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  const reason = e.cause?.code ?? e.cause?.message ?? e.message;
-  const from = source ? `; endpoint from ${source}` : "";
-  return new CliError(`nothing answered at ${url.origin} (${reason}${from}): is \`lambkin start\` running?`);
+export interface FailedCall {
+  /** Where the endpoint came from, shown when nothing answered. */
+  source?: string | undefined;
+  /** The function invoked, when the request was an invoke (it may have run). */
+  functionName?: string | undefined;
+}
+
+/**
+ * The CliError for a `fetch` of `url` that failed with `error`. Nothing listening there is one
+ * thing (is lambkin running?); a lambkin that took the request and closed the connection before
+ * answering is another: it stopped or crashed during the call, and an invoked function may have
+ * run, so the user is told to look before invoking again rather than to start lambkin.
+ */
+export function callFailed(url: URL, error: unknown, call: FailedCall = {}): CliError {
+  const { cause } = error as { cause?: { code?: string; message?: string } };
+  if (neverReached(error)) {
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    const from = call.source ? `; endpoint from ${call.source}` : "";
+    return new CliError(
+      `nothing answered at ${url.origin} (${reason}${from}): is \`lambkin start\` running?`,
+    );
+  }
+  const reason = lossReason(error);
+  const name = call.functionName;
+  const what = name ? `the call to ${name}` : "the request";
+  const next = name
+    ? `${name} may have run — lambkin start's output shows how the call ended; invoke again only if running ${name} twice is safe`
+    : "lambkin start's output shows why it stopped; try again once it runs";
+  return new CliError(
+    `${url.origin} took ${what}, then closed the connection before answering (${reason}): ${next}`,
+  );
+}
+
+/** The CliError for an answer whose body was cut off (the status and headers had arrived). */
+export function answerCut(url: URL, error: unknown, functionName: string): CliError {
+  return new CliError(
+    `${url.origin} closed the connection while sending ${functionName}'s answer (${lossReason(error)}): ${functionName} ran, but its answer is incomplete; lambkin start's output shows how the call ended`,
+  );
+}
+
+/** Why a connection was lost, in a few words: Bun and Deno wrap it in long text. */
+function lossReason(error: unknown): string {
+  const { cause, message } = error as { cause?: { message?: string }; message?: string };
+  const text = (cause?.message ?? message ?? String(error)).replace(/\s*For more information.*$/s, "");
+  // Deno: "error sending request from A for URL (B): client error (SendRequest): connection closed …"
+  return text.startsWith("error sending request") ? text.slice(text.lastIndexOf("): ") + 3) : text;
 }
 
 /**
@@ -57,6 +98,29 @@ export function connectionRefused(error: unknown): boolean {
   const code = e?.cause?.code ?? e?.code;
   if (code === "ECONNREFUSED" || code === "ConnectionRefused") return true;
   return /connection refused/i.test(`${e?.message} ${e?.cause?.message}`);
+}
+
+// Failures before any byte of the request left: no such host, no route, no connection in time.
+const NOT_SENT_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ConnectionRefused",
+  "FailedToOpenSocket",
+]);
+
+/** Whether a `fetch` failed before the request reached a server (so nothing can have run). */
+export function neverReached(error: unknown): boolean {
+  if (connectionRefused(error)) return true;
+  const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const code = e?.cause?.code ?? e?.code;
+  if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
+  return /dns error|failed to lookup|no route to host|network is unreachable/i.test(
+    `${e?.message} ${e?.cause?.message}`,
+  );
 }
 
 /** An Invoke API error reply as `Type: message` (status, `x-amzn-ErrorType`, the JSON body's message). */

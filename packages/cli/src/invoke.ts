@@ -9,7 +9,7 @@ import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { findTemplate } from "@lambkin/template";
 import { type ParsedArgs, UsageError } from "./args.ts";
 import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
-import { apiError, connectionRefused, unreachable } from "./invoke-api-client.ts";
+import { answerCut, apiError, callFailed, connectionRefused } from "./invoke-api-client.ts";
 import type { Output } from "./output.ts";
 import { projectFlags, projectToRun } from "./project.ts";
 
@@ -68,7 +68,7 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
     response = await fetch(url, init);
   } catch (error) {
     if (fallback && connectionRefused(error)) return oneShot();
-    throw unreachable(url, error, source);
+    throw callFailed(url, error, { source, functionName: name });
   }
   if (response.status >= 300) throw await apiError(response);
 
@@ -86,7 +86,12 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
     out.stderr(`lambkin: dry run of ${name} succeeded: it exists and the payload is acceptable\n`);
     return 0;
   }
-  const body = new Uint8Array(await response.arrayBuffer());
+  let body: Uint8Array;
+  try {
+    body = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw answerCut(url, error, name);
+  }
   writeResult(body, out);
   const functionError = response.headers.get("x-amz-function-error");
   if (functionError) {
