@@ -2,14 +2,19 @@
  * Asynchronous (`Event`) invocations: accepted at once, run in the background. As on Lambda, a
  * function error is retried `maximumRetryAttempts` times (default twice, after 1 and 2 minutes —
  * configurable), and a throttle is retried with backoff until the event is older than
- * `maximumEventAgeInSeconds`. Every attempt keeps the event's request id.
+ * `maximumEventAgeInSeconds`. Every attempt keeps the event's request id. When an event ends, its
+ * record goes to the function's destination (destinations.ts).
  */
-import { InvokeApiError } from "@lambkin/protocol";
-import type { ResolvedConfig } from "./config.ts";
+import { InvokeApiError, MAX_SYNC_PAYLOAD_BYTES, newRequestId, newTraceId } from "@lambkin/protocol";
+import { collect } from "./body.ts";
+import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
+import { type AttemptAnswer, type DestinationCondition, Destinations } from "./destinations.ts";
 import type { EventJournal } from "./event-journal.ts";
 import type { EventBus } from "./events.ts";
-import { Invocation } from "./invocation.ts";
+import { Invocation, type Outcome } from "./invocation.ts";
 import type { LogSink } from "./logs.ts";
+import type { HostFiles } from "./platform.ts";
+import { functionArnOf } from "./runtimes.ts";
 import type { FunctionScheduler } from "./scheduler.ts";
 
 export interface AsyncEvent {
@@ -33,16 +38,28 @@ export interface AsyncQueueContext {
   scheduler(functionName: string): FunctionScheduler | undefined;
   /** Where accepted events, attempts and ends are written (event-journal.ts), when enabled. */
   readonly journal?: EventJournal;
+  /** Where file destinations are written. */
+  readonly host?: HostFiles;
 }
 
 export class AsyncQueue {
   readonly #ctx: AsyncQueueContext;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #running = new Set<Promise<void>>();
+  readonly #destinations: Destinations;
   #closed = false;
 
   constructor(ctx: AsyncQueueContext) {
     this.#ctx = ctx;
+    this.#destinations = new Destinations({
+      log: ctx.log,
+      host: ctx.host,
+      enqueue: (functionName, payload) => {
+        const invokedArn = functionArnOf(functionName, this.#ctx.config);
+        const event = { requestId: newRequestId(), payload, traceId: newTraceId(), invokedArn };
+        return this.enqueue(functionName, { ...event, receivedAt: Date.now() });
+      },
+    });
   }
 
   /** Events accepted and not yet finished (running, or waiting for a retry). */
@@ -66,8 +83,6 @@ export class AsyncQueue {
   }
 
   async #run(functionName: string, event: AsyncEvent, retries: number, backoffMs: number): Promise<void> {
-    const journal = this.#ctx.journal;
-    journal?.attempt(event.requestId, retries + 1);
     const note = (line: string) =>
       this.#ctx.log({
         time: Date.now(),
@@ -79,10 +94,16 @@ export class AsyncQueue {
     const scheduler = this.#ctx.scheduler(functionName);
     if (!scheduler) {
       note("Async event dropped: the function was removed from the config");
-      journal?.done(event.requestId);
+      this.#ctx.journal?.done(event.requestId);
       return;
     }
     const fn = scheduler.fn;
+    const maxAgeMs = fn.maximumEventAgeInSeconds * 1000;
+    // A journal replay may find the event already too old.
+    if (Date.now() - event.receivedAt > maxAgeMs) {
+      note(`Async event expired: older than maximumEventAgeInSeconds (${fn.maximumEventAgeInSeconds} s)`);
+      return this.#end(fn, event, "EventAgeExceeded", retries, undefined);
+    }
     const invocation = new Invocation({
       payload: event.payload,
       requestId: event.requestId,
@@ -94,14 +115,13 @@ export class AsyncQueue {
     } catch (error) {
       if (!(error instanceof InvokeApiError) || error.errorType !== "TooManyRequestsException") {
         note(`Async event dropped: ${error instanceof Error ? error.message : String(error)}`);
-        journal?.done(event.requestId);
+        this.#ctx.journal?.done(event.requestId);
         return;
       }
       const age = Date.now() - event.receivedAt;
-      if (age + backoffMs > fn.maximumEventAgeInSeconds * 1000) {
+      if (age + backoffMs > maxAgeMs) {
         note(`Async event dropped: throttled until older than ${fn.maximumEventAgeInSeconds} s`);
-        journal?.done(event.requestId);
-        return;
+        return this.#end(fn, event, "EventAgeExceeded", retries, undefined);
       }
       this.#retry(functionName, event, retries + 1, "throttled", backoffMs);
       this.#later(backoffMs, () =>
@@ -109,30 +129,40 @@ export class AsyncQueue {
       );
       return;
     }
-    const outcome = await invocation.outcome;
-    let failed = outcome.kind === "error";
-    if (outcome.kind === "stream") {
-      await outcome.body.pipeTo(new WritableStream()).catch(() => {});
-      failed = (await outcome.completion) !== undefined;
-    }
-    if (!failed || retries >= fn.maximumRetryAttempts) {
-      if (failed)
-        note(`Async event failed after ${retries + 1} attempt${retries ? "s" : ""}: not retried again`);
-      journal?.done(event.requestId);
-      return;
+    this.#ctx.journal?.attempt(event.requestId, retries + 1);
+    const answer = await answerOf(await invocation.outcome);
+    // Stopped by lambkin's own shutdown: not an attempt that failed; the journal runs it again.
+    if (this.#closed) return;
+    const attempts = retries + 1;
+    if (!answer.failed) return this.#end(fn, event, "Success", attempts, answer);
+    if (retries >= fn.maximumRetryAttempts) {
+      note(`Async event failed after ${attempts} attempt${retries ? "s" : ""}: not retried again`);
+      return this.#end(fn, event, "RetriesExhausted", attempts, answer);
     }
     const delays = this.#ctx.config.asyncRetryDelaysMs;
     const delayMs = delays[retries] ?? delays.at(-1) ?? 0;
-    if (Date.now() - event.receivedAt + delayMs > fn.maximumEventAgeInSeconds * 1000) {
+    if (Date.now() - event.receivedAt + delayMs > maxAgeMs) {
       note(
         `Async event expired: a retry would run it older than maximumEventAgeInSeconds (${fn.maximumEventAgeInSeconds} s)`,
       );
-      journal?.done(event.requestId);
-      return;
+      return this.#end(fn, event, "EventAgeExceeded", attempts, answer);
     }
-    note(`Async event failed: retry ${retries + 1} of ${fn.maximumRetryAttempts} in ${delayMs / 1000} s`);
+    note(`Async event failed: retry ${attempts} of ${fn.maximumRetryAttempts} in ${delayMs / 1000} s`);
     this.#retry(functionName, event, retries + 2, "error", delayMs);
-    this.#later(delayMs, () => this.#attempt(functionName, event, retries + 1, THROTTLE_BACKOFF_START_MS));
+    this.#later(delayMs, () => this.#attempt(functionName, event, attempts, THROTTLE_BACKOFF_START_MS));
+  }
+
+  /** The event has ended: its record goes to its destination, then the journal forgets it. */
+  async #end(
+    fn: ResolvedFunction,
+    event: AsyncEvent,
+    condition: DestinationCondition,
+    invokeCount: number,
+    answer: AttemptAnswer | undefined,
+  ): Promise<void> {
+    const arn = functionArnOf(fn.name, this.#ctx.config);
+    await this.#destinations.deliver(fn, arn, event, condition, invokeCount, answer);
+    this.#ctx.journal?.done(event.requestId);
   }
 
   #retry(
@@ -178,4 +208,13 @@ export class AsyncQueue {
     }
     this.#timers.clear();
   }
+}
+
+/** What an attempt answered, as a RequestResponse caller would have got it. */
+async function answerOf(outcome: Outcome): Promise<AttemptAnswer> {
+  if (outcome.kind === "response") return { body: outcome.body, failed: false };
+  if (outcome.kind === "error") return { body: outcome.body, failed: true };
+  const body = await collect(outcome.body, MAX_SYNC_PAYLOAD_BYTES).catch(() => undefined);
+  const error = await outcome.completion;
+  return error ? { body: error.body, failed: true } : { body: body ?? new Uint8Array(), failed: false };
 }

@@ -14,6 +14,7 @@ import { ConfigError } from "./config-error.ts";
 import { type ResolvedFunction, RUNTIMES, type RuntimeName } from "./config-types.ts";
 import { integer, isObject, resolvePath, sandboxFlag, show } from "./config-values.ts";
 import { resolveVariables, type Variables } from "./config-variables.ts";
+import { resolveDestinations } from "./destination-config.ts";
 import { resolveFunctionUrl } from "./gate/access-config.ts";
 import type { Platform } from "./platform.ts";
 
@@ -33,6 +34,7 @@ const FUNCTION_KEYS = new Set([
   "description",
   "maximumRetryAttempts",
   "maximumEventAgeInSeconds",
+  "destinations",
   "inspect",
   "layers",
   "watch",
@@ -176,6 +178,7 @@ export async function resolveFunction(
       fn.maximumEventAgeInSeconds === undefined
         ? 21_600
         : integer(`${at}.maximumEventAgeInSeconds`, fn.maximumEventAgeInSeconds, 60, 21_600, " seconds"),
+    destinations: resolveDestinations(at, fn.destinations, (path) => resolvePath(baseDir, path)),
     inspect,
     layers,
     watch: ((fn.watch as string[] | undefined) ?? []).map((glob) => resolvePath(codeDir, glob)),

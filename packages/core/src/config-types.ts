@@ -2,6 +2,7 @@
  * lambkin.config's shape: what a user writes (`LambkinConfig`, `FunctionConfig`) and what lambkin
  * runs once every default is applied (`ResolvedConfig`, `ResolvedFunction`). Checked in config.ts.
  */
+import type { DestinationsConfig, ResolvedDestinations } from "./destination-config.ts";
 import { ENGINE_NAMES, type EngineName } from "./engines.ts";
 import type {
   AccessConfig,
@@ -49,6 +50,8 @@ export interface FunctionConfig {
   inspect?: boolean;
   /** Async invokes: the oldest an event may get before it is dropped, 60–21600 s. Default 21600. */
   maximumEventAgeInSeconds?: number;
+  /** Async invokes: where the record of each finished event goes (Lambda's DestinationConfig). */
+  destinations?: DestinationsConfig;
   /**
    * Layer folders, relative to the config file, laid out as a layer's zip (`nodejs/node_modules`,
    * `bin`, `lib`): what Lambda extracts to `/opt` goes on NODE_PATH, PATH and LD_LIBRARY_PATH.
@@ -117,6 +120,7 @@ export interface ResolvedFunction {
   description: string;
   maximumRetryAttempts: number;
   maximumEventAgeInSeconds: number;
+  destinations: ResolvedDestinations;
   inspect: boolean;
   /** Absolute layer folders, in order. */
   layers: string[];

@@ -10,6 +10,7 @@ import { resolveFunction } from "./config-function.ts";
 import type { ResolvedConfig, ResolvedFunction } from "./config-types.ts";
 import { integer, isObject, resolvePath, sandboxFlag, show } from "./config-values.ts";
 import { resolveVariables } from "./config-variables.ts";
+import { checkDestinationFunctions } from "./destination-config.ts";
 import { isLoopbackAddress, resolveAccess } from "./gate/access-config.ts";
 import type { Platform } from "./platform.ts";
 import { resolveRoutes } from "./route-config.ts";
@@ -17,6 +18,12 @@ import { resolveRoutes } from "./route-config.ts";
 export * from "./config-types.ts";
 export { resolvePath } from "./config-values.ts";
 export { RESERVED_VARIABLES } from "./config-variables.ts";
+export type {
+  DestinationConfig,
+  DestinationsConfig,
+  ResolvedDestination,
+  ResolvedDestinations,
+} from "./destination-config.ts";
 export type { CorsConfig, ResolvedRoute, RouteConfig } from "./route-config.ts";
 export { ConfigError };
 
@@ -82,6 +89,7 @@ export async function resolveConfig(
   for (const [name, fn] of Object.entries(input.functions)) {
     functions.set(name, await resolveFunction(name, fn, baseDir, platform, shared));
   }
+  checkDestinationFunctions(functions);
   const access = resolveAccess(input, (message) => {
     throw new ConfigError(message);
   });

@@ -9,6 +9,8 @@ export type { AsyncEvent } from "./async-queue.ts";
 export {
   ConfigError,
   type CorsConfig,
+  type DestinationConfig,
+  type DestinationsConfig,
   type FunctionConfig,
   type LambkinConfig,
   RESERVED_VARIABLES,
@@ -21,6 +23,7 @@ export {
   resolveConfig,
   resolvePath,
 } from "./config.ts";
+export type { DestinationCondition, InvocationRecord } from "./destinations.ts";
 export {
   defaultEngineCommands,
   ENGINE_NAMES,

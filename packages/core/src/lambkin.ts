@@ -124,6 +124,7 @@ export async function createLambkin(
     events,
     scheduler: (name) => schedulers.get(name),
     journal: opened?.journal,
+    host,
   });
   for (const { functionName, event, attempts } of opened?.pending ?? []) {
     log({

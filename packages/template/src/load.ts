@@ -8,6 +8,7 @@ import type { FunctionConfig, RouteConfig } from "@lambkin/core";
 import { DEFAULT_ACCOUNT_ID } from "@lambkin/protocol";
 import { cfnRoutesOf } from "./cfn-routes.ts";
 import { TemplateError } from "./errors.ts";
+import { applyEventInvokeConfig, applyEventInvokeResources } from "./event-invoke.ts";
 import {
   convertFunction,
   functionNameOf,
@@ -169,6 +170,12 @@ export function convertTemplate(
     origins[fn.name] = { logicalId: fn.logicalId, file };
   }
   if (options.envVars) applyEnvVars(options.envVars, converted, report);
+  const runningNames = new Set(converted.map((fn) => fn.name));
+  for (const fn of converted) {
+    const where = `${file}: ${fn.logicalId}.Properties.EventInvokeConfig`;
+    applyEventInvokeConfig(fn, fn.properties.EventInvokeConfig, where, runningNames, report.warn);
+  }
+  applyEventInvokeResources(resources, converted, ctx, report.warn);
   const running = new Map(converted.map((fn) => [fn.logicalId, fn.name]));
   const routes = [
     ...routesOf(converted, template, ctx, report),

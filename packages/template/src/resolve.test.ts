@@ -218,3 +218,63 @@ describe("--parameter-overrides", () => {
     );
   });
 });
+
+describe("EventInvokeConfig", () => {
+  const functions = (extra: string) => `
+Resources:
+  Audit:
+    Type: AWS::Serverless::Function
+    Properties: { CodeUri: src/, Handler: app.handler, Runtime: nodejs22.x }
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: nodejs22.x
+${extra}`;
+  const convert = (yaml: string) => convertTemplate(parseTemplate(yaml, file), file);
+
+  it("wires SAM's Lambda destinations in the template and warns once about the others", () => {
+    const project = convert(
+      functions(`      EventInvokeConfig:
+        MaximumRetryAttempts: 1
+        MaximumEventAgeInSeconds: 120
+        DestinationConfig:
+          OnSuccess: { Type: Lambda, Destination: !GetAtt Audit.Arn }
+          OnFailure: { Type: SQS, Destination: arn:aws:sqs:us-east-1:123456789012:failed }
+`),
+    );
+    expect(project.functions.Orders).toMatchObject({
+      maximumRetryAttempts: 1,
+      maximumEventAgeInSeconds: 120,
+      destinations: { onSuccess: { function: "Audit" } },
+    });
+    expect(project.functions.Orders!.destinations).not.toHaveProperty("onFailure");
+    expect(project.warnings).toEqual([
+      `${file}: Orders.Properties.EventInvokeConfig.DestinationConfig.OnFailure: the SQS destination is not run locally; its records are not sent`,
+    ]);
+  });
+
+  it("applies an AWS::Lambda::EventInvokeConfig resource (CloudFormation, CDK) to its function", () => {
+    const project = convert(
+      `${functions("")}
+  OrdersInvokeConfig:
+    Type: AWS::Lambda::EventInvokeConfig
+    Properties:
+      FunctionName: !Ref Orders
+      Qualifier: $LATEST
+      MaximumRetryAttempts: 0
+      DestinationConfig:
+        OnFailure: { Destination: !GetAtt Audit.Arn }
+        OnSuccess: { Destination: !Sub "arn:aws:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default" }
+`,
+    );
+    expect(project.functions.Orders).toMatchObject({
+      maximumRetryAttempts: 0,
+      destinations: { onFailure: { function: "Audit" } },
+    });
+    expect(project.warnings).toEqual([
+      `${file}: OrdersInvokeConfig.Properties.DestinationConfig.OnSuccess: the EVENTS destination is not run locally; its records are not sent`,
+    ]);
+  });
+});

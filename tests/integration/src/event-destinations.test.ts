@@ -1,0 +1,189 @@
+// Event destinations, as a user sets them in lambkin.config.json and runs `lambkin start` (hosted
+// on Node, Bun and Deno): a handled event's record reaches the onSuccess function as its event; an
+// event that fails every attempt lands once in the onFailure JSON-lines file with Lambda's record
+// (RetriesExhausted, the error payload); an event accepted before a kill -9 is run after the
+// restart and its record delivered once; one too old by then goes to onFailure as EventAgeExceeded.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type LambkinCli, startLambkinCliWith } from "./lambkin-cli.ts";
+import { descendantsOf, waitUntilGone } from "./processes.ts";
+
+// `work` answers {echo} or throws Error(event.fail), after event.ms; `audit` appends the record it
+// is invoked with to audit.jsonl (the host's /tmp: sandbox off).
+const HANDLERS = `import { appendFileSync } from "node:fs";
+export const work = async (event) => {
+  if (event.ms) await new Promise((r) => setTimeout(r, event.ms));
+  if (event.fail) throw new Error(event.fail);
+  return { echo: event.id };
+};
+export const audit = async (record) => {
+  appendFileSync(process.env.AUDIT_FILE, JSON.stringify(record) + "\\n");
+  return {};
+};
+`;
+
+let lk: LambkinCli | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await lk?.destroy();
+  if (dir) await rm(dir, { recursive: true, force: true });
+  lk = undefined;
+  dir = undefined;
+});
+
+type Engine = "node" | "bun" | "deno";
+
+async function project(): Promise<string> {
+  dir = await mkdtemp(join(tmpdir(), "lambkin-destinations-"));
+  await writeFile(join(dir, "index.mjs"), HANDLERS);
+  const work = { runtime: "node", codeDir: ".", handler: "index.work", timeout: 30 };
+  const config = {
+    sandbox: false,
+    // Retries after 0.2 s instead of Lambda's 1 and 2 minutes.
+    asyncRetryDelays: [0.2],
+    functions: {
+      work: {
+        ...work,
+        maximumRetryAttempts: 1,
+        destinations: { onSuccess: { function: "audit" }, onFailure: { file: "out/failed.jsonl" } },
+      },
+      // One at a time, so events queue up behind a slow one.
+      slow: { ...work, concurrency: 1, destinations: { onSuccess: { file: "out/slow.jsonl" } } },
+      audit: {
+        runtime: "node",
+        codeDir: ".",
+        handler: "index.audit",
+        environment: { AUDIT_FILE: join(dir, "audit.jsonl") },
+      },
+    },
+  };
+  await writeFile(join(dir, "lambkin.config.json"), JSON.stringify(config));
+  return dir;
+}
+
+const start = (cwd: string, engine: Engine) =>
+  startLambkinCliWith(["--config", join(cwd, "lambkin.config.json")], {
+    cwd,
+    hostEngine: engine,
+    readyTimeoutMs: 30_000,
+  });
+
+async function sendEvent(url: string, fn: string, payload: unknown): Promise<string> {
+  const res = await fetch(`${url}/2015-03-31/functions/${fn}/invocations`, {
+    method: "POST",
+    headers: { "X-Amz-Invocation-Type": "Event" },
+    body: JSON.stringify(payload),
+  });
+  expect(res.status).toBe(202);
+  return res.headers.get("x-amzn-requestid")!;
+}
+
+/** The JSON lines of `file` once `count` are there (fails after `timeoutMs`). */
+async function linesOf(file: string, count: number, timeoutMs = 20_000): Promise<Record<string, any>[]> {
+  const deadline = Date.now() + timeoutMs;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    lines = (await readFile(file, "utf8").catch(() => "")).split("\n").filter((l) => l !== "");
+    if (lines.length >= count) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(lines.length, `lines of ${file}`).toBeGreaterThanOrEqual(count);
+  return lines.map((l) => JSON.parse(l));
+}
+
+const ARN = "arn:aws:lambda:us-east-1:000000000000:function";
+
+describe.each(["node", "bun", "deno"] as const)("Event destinations (host %s)", (engine) => {
+  it("sends a handled event's record to the onSuccess function, and a failed one's to the onFailure file once", async () => {
+    const cwd = await project();
+    lk = await start(cwd, engine);
+    const ok = await sendEvent(lk.url, "work", { id: "ok-1" });
+    const failed = await sendEvent(lk.url, "work", { id: "bad-1", fail: "no stock" });
+
+    const [success] = await linesOf(join(cwd, "audit.jsonl"), 1);
+    expect(success).toMatchObject({
+      version: "1.0",
+      requestContext: {
+        requestId: ok,
+        functionArn: `${ARN}:work:$LATEST`,
+        condition: "Success",
+        approximateInvokeCount: 1,
+      },
+      requestPayload: { id: "ok-1" },
+      responseContext: { statusCode: 200, executedVersion: "$LATEST" },
+      responsePayload: { echo: "ok-1" },
+    });
+    expect(success!.responseContext).not.toHaveProperty("functionError");
+    expect(Number.isNaN(Date.parse(success!.timestamp))).toBe(false);
+
+    const [failure] = await linesOf(join(cwd, "out/failed.jsonl"), 1);
+    expect(failure).toMatchObject({
+      version: "1.0",
+      requestContext: {
+        requestId: failed,
+        functionArn: `${ARN}:work:$LATEST`,
+        condition: "RetriesExhausted",
+        approximateInvokeCount: 2,
+      },
+      requestPayload: { id: "bad-1", fail: "no stock" },
+      responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+      responsePayload: { errorType: "Error", errorMessage: "no stock" },
+    });
+    // Ran twice (the first try and one retry), recorded once.
+    expect(lk.linesOf(failed).filter((l) => l.startsWith("START"))).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await linesOf(join(cwd, "out/failed.jsonl"), 1)).toHaveLength(1);
+    expect(await linesOf(join(cwd, "audit.jsonl"), 1)).toHaveLength(1);
+  }, 60_000);
+
+  it("delivers once, after a kill -9 and restart, the records of events accepted before it", async () => {
+    const cwd = await project();
+    lk = await start(cwd, engine);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await sendEvent(lk.url, "slow", { id: `e${i}`, ms: 600 }));
+    await linesOf(join(cwd, "out/slow.jsonl"), 1);
+    const before = descendantsOf(lk.pid);
+    process.kill(lk.pid, "SIGKILL");
+    await waitUntilGone(before, 3000);
+    const delivered = await linesOf(join(cwd, "out/slow.jsonl"), 1);
+    expect(delivered.length).toBeLessThan(4);
+
+    lk = await start(cwd, engine);
+    const records = await linesOf(join(cwd, "out/slow.jsonl"), 4);
+    await new Promise((r) => setTimeout(r, 1500));
+    const all = await linesOf(join(cwd, "out/slow.jsonl"), 4);
+    const seen = all.map((r) => r.requestContext.requestId);
+    expect(seen.sort()).toEqual([...ids].sort());
+    expect(records.every((r) => r.requestContext.condition === "Success")).toBe(true);
+    expect(records.map((r) => r.responsePayload.echo).sort()).toEqual(["e0", "e1", "e2", "e3"]);
+  }, 60_000);
+
+  it("sends an event that is too old when lambkin restarts to onFailure as EventAgeExceeded", async () => {
+    const cwd = await project();
+    // What a lambkin stopped seven hours ago left in its journal: an accepted event, never run.
+    const receivedAt = Date.now() - 7 * 3600_000;
+    const journal = { op: "accepted", fn: "work", requestId: "old-event-1", payload: btoa('{"id":"old"}') };
+    await writeFile(join(cwd, "events.jsonl"), `${JSON.stringify({ ...journal, receivedAt })}\n`);
+    const config = JSON.parse(await readFile(join(cwd, "lambkin.config.json"), "utf8"));
+    await writeFile(
+      join(cwd, "lambkin.config.json"),
+      JSON.stringify({ ...config, eventJournal: "events.jsonl" }),
+    );
+    lk = await start(cwd, engine);
+    const [record] = await linesOf(join(cwd, "out/failed.jsonl"), 1);
+    expect(record).toEqual({
+      version: "1.0",
+      timestamp: expect.any(String),
+      requestContext: {
+        requestId: "old-event-1",
+        functionArn: `${ARN}:work:$LATEST`,
+        condition: "EventAgeExceeded",
+        approximateInvokeCount: 0,
+      },
+      requestPayload: { id: "old" },
+    });
+    expect(lk.linesOf("old-event-1").some((l) => l.startsWith("START"))).toBe(false);
+  }, 60_000);
+});
