@@ -123,8 +123,19 @@ export function neverReached(error: unknown): boolean {
   );
 }
 
-/** An Invoke API error reply as `Type: message` (status, `x-amzn-ErrorType`, the JSON body's message). */
-export async function apiError(response: Response): Promise<CliError> {
+// The Invoke API's answers to a request without the signature a lambkin with auth requires.
+const SIGNATURE_ERRORS = new Set([
+  "MissingAuthenticationTokenException",
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+]);
+
+/**
+ * An Invoke API error reply as `Type: message` (status, `x-amzn-ErrorType`, the JSON body's
+ * message); a refused signature also says which credentials to sign with. `signedWith` names where
+ * the credentials used came from, when the request was signed.
+ */
+export async function apiError(response: Response, signedWith?: string): Promise<CliError> {
   const text = await response.text();
   let message: string | undefined;
   try {
@@ -134,5 +145,13 @@ export async function apiError(response: Response): Promise<CliError> {
     // not JSON: the text itself is shown
   }
   const type = response.headers.get(H_AMZN_ERROR_TYPE)?.split(":")[0] ?? `HTTP ${response.status}`;
-  return new CliError(`${type}: ${message ?? (text || response.statusText)}`);
+  let hint = "";
+  if (SIGNATURE_ERRORS.has(type)) {
+    const how =
+      "pass --auth KEY_ID:SECRET as given to lambkin start, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+    hint = signedWith
+      ? ` — signed with the credentials from ${signedWith}, which this lambkin does not take: ${how}`
+      : ` — this lambkin takes only signed requests: ${how}`;
+  }
+  return new CliError(`${type}: ${message ?? (text || response.statusText)}${hint}`);
 }

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { findTemplate } from "@lambkin/template";
 import { type ParsedArgs, UsageError } from "./args.ts";
+import { findCredentials, signedIfAble } from "./credentials.ts";
 import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
 import { answerCut, apiError, callFailed, connectionRefused } from "./invoke-api-client.ts";
 import type { Output } from "./output.ts";
@@ -58,7 +59,13 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
     `${endpoint.pathname.replace(/\/$/, "")}/${INVOKE_API_VERSION}/functions/${encodeURIComponent(name)}/invocations`,
     endpoint,
   );
-  const init = { method: "POST", headers, body: payload };
+  const credentials = findCredentials(
+    values.auth as string | undefined,
+    found.config?.config,
+    found.config && found.source,
+    process.env,
+  );
+  const init = await signedIfAble(url, { method: "POST", headers, body: payload }, credentials);
   // The endpoint came from a config (or a template is here) and nothing listens there: run the
   // function from it. Only then: a lambkin that fails or stops during the call may have run the
   // function already, and running it again would repeat its effects.
@@ -70,7 +77,7 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
     if (fallback && connectionRefused(error)) return oneShot();
     throw callFailed(url, error, { source, functionName: name });
   }
-  if (response.status >= 300) throw await apiError(response);
+  if (response.status >= 300) throw await apiError(response, credentials?.source);
 
   const log = response.headers.get("x-amz-log-result");
   if (log) {

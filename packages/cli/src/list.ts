@@ -3,6 +3,7 @@
  */
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { type ParsedArgs, UsageError } from "./args.ts";
+import { findCredentials, signedIfAble } from "./credentials.ts";
 import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
 import { apiError, request } from "./invoke-api-client.ts";
 import type { Output } from "./output.ts";
@@ -21,8 +22,15 @@ export async function listCommand({ values, positionals }: ParsedArgs, out: Outp
   const endpoint = endpointUrl(found);
   const { source } = found;
   const url = new URL(`${endpoint.pathname.replace(/\/$/, "")}/${INVOKE_API_VERSION}/functions`, endpoint);
-  const response = await request(url, { method: "GET" }, source);
-  if (response.status >= 300) throw await apiError(response);
+  const credentials = findCredentials(
+    values.auth as string | undefined,
+    found.config?.config,
+    found.config && source,
+    process.env,
+  );
+  const init = await signedIfAble(url, { method: "GET", headers: {} }, credentials);
+  const response = await request(url, init, source);
+  if (response.status >= 300) throw await apiError(response, credentials?.source);
   const { Functions = [] } = (await response.json()) as { Functions?: FunctionConfiguration[] };
   if (Functions.length === 0) {
     out.stderr("lambkin: no functions\n");

@@ -14,6 +14,7 @@ import {
 } from "@lambkin/core";
 import { CliError, type ParsedArgs, portValue } from "./args.ts";
 import { namingConfigFile } from "./config-file.ts";
+import { parseAuthFlag } from "./credentials.ts";
 import { currentEngine, type EngineName, loadPlatform, relaunch, WRAPPER_PID_VARIABLE } from "./engine.ts";
 import { enginesFor } from "./function-engines.ts";
 import { addressInUseError, isAddressInUse } from "./listen-error.ts";
@@ -46,16 +47,7 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     values["url-port"] === undefined
       ? undefined
       : portValue("url-port", values["url-port"] as string, "start");
-  let auth: LambkinConfig["auth"];
-  if (values.auth !== undefined) {
-    const text = values.auth as string;
-    const colon = text.indexOf(":");
-    if (colon <= 0 || colon === text.length - 1)
-      throw new CliError(
-        "--auth must be ACCESS_KEY_ID:SECRET_ACCESS_KEY (the credentials clients sign with)",
-      );
-    auth = { accessKeyId: text.slice(0, colon), secretAccessKey: text.slice(colon + 1) };
-  }
+  const auth = values.auth === undefined ? undefined : parseAuthFlag(values.auth as string);
   const loaded = await loadProject(projectFlags(values, "start"));
   const { shownFile } = loaded;
   // The project's settings, with the command line's over them (also when its files are edited).

@@ -45,6 +45,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     event: { type: "string", short: "e" },
     endpoint: { type: "string" },
     config: { type: "string", short: "c" },
+    auth: { type: "string" },
     "invocation-type": { type: "string", choices: ["RequestResponse", "Event", "DryRun"] },
     tail: { type: "boolean" },
     ...templateOptions,
@@ -62,6 +63,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     ...common,
     endpoint: { type: "string" },
     config: { type: "string", short: "c" },
+    auth: { type: "string" },
   },
   init: {
     ...common,
@@ -77,8 +79,8 @@ export const USAGE: Record<CommandName | "top", string> = {
   start:
     "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--auth KEY_ID:SECRET] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION] [--no-watch] [--sandbox]",
   invoke:
-    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE | --template FILE | --cdk-out DIR] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
-  list: "usage: lambkin list [--endpoint URL | --config FILE]",
+    "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE | --template FILE | --cdk-out DIR] [--auth KEY_ID:SECRET] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
+  list: "usage: lambkin list [--endpoint URL | --config FILE] [--auth KEY_ID:SECRET]",
   event:
     "usage: lambkin event <apigateway-rest|apigateway-http|sqs|sns|s3-put|eventbridge|schedule|dynamodb-stream> [--path P] [--method M] [--body TEXT] [--bucket B] [--key K] [--region R]",
   init: "usage: lambkin init [--runtime node|bun|deno|provided] [--typescript | --javascript] [--name NAME]",
@@ -88,7 +90,10 @@ export const USAGE: Record<CommandName | "top", string> = {
 const ENDPOINT_HELP = `      --endpoint URL       the Invoke API of a running lambkin
   -c, --config FILE        or the one serving this config: its host and port
                            (default: $LAMBKIN_ENDPOINT, else ./lambkin.config.json's port, else
-                           http://127.0.0.1:3001)`;
+                           http://127.0.0.1:3001)
+      --auth ID:SECRET     sign with these credentials (SigV4), as a lambkin started with --auth
+                           requires (default: the config's auth, else AWS_ACCESS_KEY_ID and
+                           AWS_SECRET_ACCESS_KEY when set)`;
 
 export const HELP: Record<CommandName | "top", string> = {
   top: `lambkin — AWS Lambda on your own machine
