@@ -146,6 +146,8 @@ export interface ResolvedConfig {
   sandbox: boolean;
   /** Absolute path of the Event journal, or undefined. */
   eventJournal: string | undefined;
+  /** The folder relative paths start from (the config's or template's): the project's own files. */
+  projectDir: string;
   functions: Map<string, ResolvedFunction>;
   routes: ResolvedRoute[];
 }

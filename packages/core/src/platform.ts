@@ -125,6 +125,16 @@ export interface HostFiles {
   readTextFileIfExists(path: string): Promise<string | undefined>;
   /** Removes a file or folder tree; no error when it is gone. */
   remove(path: string): Promise<void>;
+  /** The entries of a folder, links not followed; empty when it cannot be read. */
+  readDir(path: string): Promise<DirEntry[]>;
+  /** The path with every link resolved, or undefined when nothing is there. */
+  realPath(path: string): Promise<string | undefined>;
+}
+
+export interface DirEntry {
+  name: string;
+  isDirectory: boolean;
+  isSymbolicLink: boolean;
 }
 
 export interface FileInfo {

@@ -2,11 +2,19 @@
  * A sandbox per environment, as each Lambda execution environment is its own machine.
  *
  * With bubblewrap (`bwrap`, Linux) the runtime runs in a new mount namespace built from nothing:
- * the system folders (/usr, /etc, …) read-only, the function's code folder and layers read-only,
- * the engine and files its command names read-only, the folders on its PATH read-only, and a
- * private tmpfs /tmp of the function's `ephemeralStorage` size (writing past it fails with ENOSPC,
- * as on AWS). The host's home and lambkin's own files are not there; the network is the host's.
- * `--die-with-parent` also kills it with the process that started it.
+ * what sandbox-mounts.ts lists read-only (system folders, the code folder, the project folder,
+ * layers, shared code, the engine, node_modules above them), and a private tmpfs /tmp of the
+ * function's `ephemeralStorage` size (writing past it fails with ENOSPC, as on AWS). The host's
+ * home and lambkin's own state are not there; the network is the host's. `--die-with-parent` also
+ * kills it with the process that started it.
+ *
+ * Signals: lambkin stops a runtime with SIGTERM to its process group, then SIGKILL after a grace.
+ * bwrap itself would die of that SIGTERM and take the runtime along at once (its child dies with
+ * it), so bwrap starts with SIGTERM ignored (`env --ignore-signal=TERM`) and the runtime with it
+ * restored to the default (`env --default-signal=TERM`, GNU coreutils ≥ 8.31): the runtime sees
+ * the SIGTERM as it would unsandboxed, and bwrap goes when the runtime exits or at the SIGKILL.
+ * bwrap does not start a new session, so runtime and bwrap stay in the group lambkin and its
+ * watchdog signal.
  *
  * The code folder keeps its own path rather than /var/task, and LAMBDA_TASK_ROOT names that path:
  * stack traces, source maps and debuggers then point at the files in the editor. It is read-only,
@@ -18,6 +26,7 @@
  */
 import type { ResolvedFunction } from "./config.ts";
 import type { ExitStatus, Platform } from "./platform.ts";
+import { mountArgs } from "./sandbox-mounts.ts";
 
 const SIGNALS: Record<number, string> = {
   1: "SIGHUP",
@@ -56,25 +65,40 @@ export interface SandboxedCommand {
   cleanup(): Promise<void>;
 }
 
-const SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt"];
+/** What the sandbox needs on the host: bwrap, and an `env` that can set signal dispositions. */
+type Tools = { bwrap: string; env: string } | { missing: string };
 
-let bwrapPath: Promise<string | undefined> | undefined;
+let tools: Promise<Tools> | undefined;
 
-/** Where `bwrap` is, found once per process (undefined when it is not installed). */
-function findBwrap(platform: Platform): Promise<string | undefined> {
-  bwrapPath ??= (async () => {
+async function which(platform: Platform, name: string): Promise<string | undefined> {
+  for (const dir of (platform.env.PATH ?? "/usr/bin:/bin").split(":")) {
+    if (!dir) continue;
+    const info = await platform.stat(`${dir}/${name}`);
+    if (info?.isFile) return `${dir}/${name}`;
+  }
+  return undefined;
+}
+
+/** bwrap and env, found (and env's signal options tried) once per process. */
+function findTools(platform: Platform): Promise<Tools> {
+  tools ??= (async (): Promise<Tools> => {
     // LAMBKIN_BWRAP names the bwrap to use, or `none` to run without one.
     const chosen = platform.env.LAMBKIN_BWRAP;
-    if (chosen === "none") return undefined;
-    if (chosen) return chosen;
-    for (const dir of (platform.env.PATH ?? "/usr/bin:/bin").split(":")) {
-      if (!dir) continue;
-      const info = await platform.stat(`${dir}/bwrap`);
-      if (info?.isFile) return `${dir}/bwrap`;
-    }
-    return undefined;
+    if (chosen === "none") return { missing: "LAMBKIN_BWRAP is none" };
+    const bwrap = chosen || (await which(platform, "bwrap"));
+    if (!bwrap) return { missing: "bubblewrap (bwrap) is not installed" };
+    const env = (await which(platform, "env")) ?? "/usr/bin/env";
+    const probe = platform.spawn([env, "--ignore-signal=TERM", "--default-signal=TERM", "true"], {
+      cwd: "/",
+      env: { PATH: "/usr/bin:/bin" },
+    });
+    void probe.stdout.cancel();
+    void probe.stderr.cancel();
+    if ((await probe.exited).code !== 0)
+      return { missing: `${env} cannot set signal dispositions (GNU coreutils 8.31 or later is needed)` };
+    return { bwrap, env };
   })();
-  return bwrapPath;
+  return tools;
 }
 
 let warned = false;
@@ -91,26 +115,50 @@ export async function sandboxed(
   options: {
     enabled: boolean;
     stateDir: string | undefined;
+    /** The config's or template's folder: mounted read-only (sandbox-mounts.ts). */
+    projectDir: string | undefined;
+    /** lambkin's own folders besides stateDir (the Event journal's): hidden. */
+    hidden: string[];
     environmentId: number;
     warn(line: string): void;
   },
 ): Promise<SandboxedCommand> {
   const none: SandboxedCommand = { argv, env, exitStatus: same, cleanup: async () => {} };
   if (!options.enabled) return none;
-  const bwrap = await findBwrap(platform);
-  if (bwrap)
+  const found = await findTools(platform);
+  if ("bwrap" in found) {
+    const mounts = await mountArgs(platform, {
+      fn,
+      argv,
+      path: env.PATH ?? "",
+      projectDir: options.projectDir,
+      home: platform.env.HOME,
+      hidden: options.stateDir ? [options.stateDir, ...options.hidden] : options.hidden,
+    });
+    // The private /tmp first: a code folder that lives under the host's /tmp is mounted over it.
+    const size = String(fn.ephemeralStorage * 1024 * 1024);
     return {
-      argv: await bwrapArgv(platform, bwrap, fn, argv, env),
+      argv: [
+        found.env,
+        "--ignore-signal=TERM",
+        found.bwrap,
+        "--die-with-parent",
+        ...["--dev", "/dev", "--proc", "/proc", "--size", size, "--tmpfs", "/tmp"],
+        ...mounts,
+        ...["--chdir", fn.codeDir, "--", found.env, "--default-signal=TERM"],
+        ...argv,
+      ],
       env: sandboxEnv(env),
       exitStatus: fromBwrap,
       cleanup: none.cleanup,
     };
+  }
   const host = platform.host;
   if (!host || !options.stateDir) return none;
   if (!warned) {
     warned = true;
     options.warn(
-      "bubblewrap (bwrap) is not installed: each environment gets a TMPDIR of its own, but /tmp itself is shared and ephemeralStorage is not enforced (install bubblewrap for a private /tmp per environment)",
+      `${found.missing}: each environment gets a TMPDIR of its own, but /tmp itself is shared and ephemeralStorage is not enforced (install bubblewrap for a private /tmp per environment, or turn the sandbox off with --no-sandbox)`,
     );
   }
   const tmp = `${options.stateDir}/tmp-${options.environmentId}`;
@@ -121,54 +169,4 @@ export async function sandboxed(
 function sandboxEnv(env: Record<string, string>): Record<string, string> {
   // The host's home is not in the sandbox; caches that default under it go to the private /tmp.
   return { ...env, HOME: "/tmp", TMPDIR: "/tmp" };
-}
-
-async function bwrapArgv(
-  platform: Platform,
-  bwrap: string,
-  fn: ResolvedFunction,
-  argv: string[],
-  env: Record<string, string>,
-): Promise<string[]> {
-  // The private /tmp first: a code folder that lives under the host's /tmp is bound over it.
-  const size = String(fn.ephemeralStorage * 1024 * 1024);
-  const out = [
-    bwrap,
-    "--die-with-parent",
-    "--dev",
-    "/dev",
-    "--proc",
-    "/proc",
-    "--size",
-    size,
-    "--tmpfs",
-    "/tmp",
-  ];
-  const bound = new Set<string>();
-  const bind = async (path: string) => {
-    if (!path.startsWith("/") || bound.has(path) || path === "/" || path === "/tmp") return;
-    const info = await platform.stat(path);
-    if (!info) return;
-    bound.add(path);
-    out.push("--ro-bind", path, path);
-  };
-  for (const dir of SYSTEM_DIRS) await bind(dir);
-  await bind(fn.codeDir);
-  for (const layer of fn.layers) await bind(layer);
-  // The engine and the files the command names (e.g. @lambkin/client's runtime.js), and the
-  // folders a `#!/usr/bin/env node` bootstrap searches.
-  for (const arg of argv) {
-    if (!arg.startsWith("/") || arg.startsWith(`${fn.codeDir}/`)) continue;
-    // A file the command names comes with its folder (a bundle's lazy chunks) and the
-    // node_modules folders above it (what it imports, e.g. tsx for TypeScript handlers).
-    const info = await platform.stat(arg);
-    const dir = info?.isFile ? arg.slice(0, arg.lastIndexOf("/")) : arg;
-    await bind(dir);
-    for (let up = dir; up.lastIndexOf("/") > 0; up = up.slice(0, up.lastIndexOf("/"))) {
-      await bind(`${up}/node_modules`);
-    }
-  }
-  for (const dir of (env.PATH ?? "").split(":")) if (!dir.startsWith("/tmp")) await bind(dir);
-  out.push("--chdir", fn.codeDir, "--");
-  return [...out, ...argv];
 }

@@ -4,7 +4,7 @@
  * adapters reuse this as it is.
  */
 import { appendFileSync, closeSync, fsyncSync, openSync, writeFileSync, writeSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import type { HostFiles } from "@lambkin/core";
 
@@ -42,4 +42,13 @@ export const hostFiles: HostFiles = {
   async remove(path) {
     await rm(path, { recursive: true, force: true });
   },
+  async readDir(path) {
+    const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+    return entries.map((e) => ({
+      name: e.name,
+      isDirectory: e.isDirectory(),
+      isSymbolicLink: e.isSymbolicLink(),
+    }));
+  },
+  realPath: (path) => realpath(path).catch(() => undefined),
 };

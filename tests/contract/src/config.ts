@@ -13,8 +13,10 @@ export const contractConfig = {
   urlPort: 0,
   region: "eu-west-1",
   accountId: "123456789012",
-  // The suite signals runtimes through files in the host's /tmp, so its functions share it; the
-  // "sandboxed" function is the one the sandbox test checks.
+  // The suite's runtimes write files the test reads (and wait for files it writes) in the host's
+  // /tmp, which a sandboxed runtime cannot see: its own /tmp is private and everything else it
+  // sees is read-only. So these functions run unsandboxed; the "sandboxed" function is the one
+  // sandbox.contract.ts checks (and packages/cli/src/sandbox.test.ts runs a project sandboxed).
   sandbox: false,
   functions: {
     sandboxed: { ...behave, sandbox: true, concurrency: 2 },

@@ -1,7 +1,7 @@
 /**
  * A sandbox per environment (bubblewrap, which scripts/setup-system.sh installs): a private /tmp of
  * the function's ephemeralStorage (512 MB by default; ENOSPC past it), the code folder read-only,
- * the host's home and lambkin's own files out of sight. Part of the contract suite: it runs on
+ * the host's home and folders outside the project out of sight. Part of the contract suite: it runs on
  * every host engine, against the contract config's "sandboxed" function.
  */
 import { randomUUID } from "node:crypto";
@@ -12,7 +12,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ContractTarget } from "./suite.ts";
 
-const lambkinFile = fileURLToPath(new URL("../../../packages/core/package.json", import.meta.url));
+// A file of the repository outside the project (fixtures/) and the packages node_modules links:
+// the sandbox shows a function its project, not everything beside it.
+const outsideFile = fileURLToPath(new URL("../../../README.md", import.meta.url));
 
 async function probe(url: string, payload: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}/2015-03-31/functions/sandboxed/invocations`, {
@@ -26,7 +28,7 @@ async function probe(url: string, payload: unknown): Promise<Record<string, unkn
 
 export function sandboxContract(target: () => ContractTarget): void {
   describe("sandbox", () => {
-    it("gives each environment its own /tmp, the code folder read-only, no home and no lambkin files", async () => {
+    it("gives each environment its own /tmp, the code folder read-only, no home and nothing outside the project", async () => {
       const { url } = target();
       const hostFile = join(tmpdir(), `lambkin-host-${randomUUID()}`);
       writeFileSync(hostFile, "host");
@@ -37,15 +39,15 @@ export function sandboxContract(target: () => ContractTarget): void {
       try {
         // Two environments at once (concurrency 2): each sees only its own /tmp.
         const [a, b] = await Promise.all([
-          probe(url, { hostFile, home, lambkinFile, mark, writeCode: true }),
-          probe(url, { hostFile, home, lambkinFile, mark, writeCode: true }),
+          probe(url, { hostFile, home, outsideFile, mark, writeCode: true }),
+          probe(url, { hostFile, home, outsideFile, mark, writeCode: true }),
         ]);
         for (const seen of [a, b]) {
           expect(seen).toMatchObject({
             tmpdir: "/tmp",
             seesHostFile: false,
             seesHome: false,
-            seesLambkin: false,
+            seesOutside: false,
             sawMark: false,
             codeWritable: "EROFS",
           });

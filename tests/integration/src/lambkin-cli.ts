@@ -102,7 +102,14 @@ export async function startLambkinCli(
  */
 export async function startLambkinCliWith(
   args: readonly string[],
-  opts: { cwd: string; readyTimeoutMs?: number; removeDir?: boolean; hostEngine?: "node" | "bun" | "deno" },
+  opts: {
+    cwd: string;
+    readyTimeoutMs?: number;
+    removeDir?: boolean;
+    hostEngine?: "node" | "bun" | "deno";
+    /** Added to the CLI's environment. */
+    env?: Record<string, string>;
+  },
 ): Promise<LambkinCli> {
   if (!existsSync(CLI_JS)) {
     throw new Error(`${CLI_JS} does not exist: build first (npx turbo run build)`);
@@ -113,7 +120,7 @@ export async function startLambkinCliWith(
   const child: ChildProcess = spawn(
     process.execPath,
     [CLI_JS, "start", ...args, ...engine, "--port", "0", "--url-port", "0", "--log-format", "json"],
-    { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", ...opts.env } },
   );
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${CLI_JS}`);

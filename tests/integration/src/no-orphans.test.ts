@@ -26,8 +26,14 @@ afterEach(async () => {
   dir = undefined;
 });
 
-/** Starts `lambkin start` on `engine` with one function of each runtime kind, two environments each. */
-async function startWithEveryRuntime(engine: "node" | "bun" | "deno"): Promise<LambkinCli> {
+/**
+ * Starts `lambkin start` on `engine` with one function of each runtime kind, two environments each,
+ * sandboxed in bubblewrap or, with LAMBKIN_BWRAP=none, without it.
+ */
+async function startWithEveryRuntime(
+  engine: "node" | "bun" | "deno",
+  env: Record<string, string> = {},
+): Promise<LambkinCli> {
   dir = await mkdtemp(join(tmpdir(), "lambkin-orphans-"));
   await writeFile(join(dir, "index.mjs"), HANDLER);
   const functions = {
@@ -36,10 +42,11 @@ async function startWithEveryRuntime(engine: "node" | "bun" | "deno"): Promise<L
     plain: { runtime: "provided", codeDir: PLAIN_DIR, command: ["./bootstrap"], timeout: 60 },
   };
   await writeFile(join(dir, "lambkin.config.json"), JSON.stringify({ functions }));
-  lk = await startLambkinCliWith(["--config", join(dir, "lambkin.config.json")], {
+  lk = await startLambkinCliWith(["--sandbox", "--config", join(dir, "lambkin.config.json")], {
     cwd: dir,
     hostEngine: engine,
     readyTimeoutMs: 30_000,
+    env,
   });
   return lk;
 }
@@ -76,18 +83,25 @@ function hostPid(cli: LambkinCli, engine: string): number {
 
 describe("kill -9 of lambkin", () => {
   for (const engine of ["node", "bun", "deno"] as const) {
-    it(`leaves no runtime nor runtime child alive 2 s later (host ${engine})`, async () => {
-      const cli = await startWithEveryRuntime(engine);
-      await idleAndBusy(cli);
-      const host = hostPid(cli, engine);
-      const below = descendantsOf(host);
-      // 3 idle + 3 busy runtimes, the shell's `sleep`, and the watchdog at least.
-      const shown = below.map((p) => commandLine(p).join(" ").slice(0, 100)).join("\n");
-      expect(below.length, shown).toBeGreaterThanOrEqual(8);
-      process.kill(host, "SIGKILL");
-      const left = await waitUntilGone(below, 2000);
-      expect(left.map((p) => `${p}: ${commandLine(p).join(" ")}`)).toEqual([]);
-    }, 90_000);
+    for (const bwrap of [true, false]) {
+      const sandbox = bwrap ? "in bubblewrap" : "without bubblewrap";
+      it(`leaves no runtime nor runtime child alive 2 s later (host ${engine}, ${sandbox})`, async () => {
+        const cli = await startWithEveryRuntime(engine, bwrap ? {} : { LAMBKIN_BWRAP: "none" });
+        await idleAndBusy(cli);
+        const host = hostPid(cli, engine);
+        const below = descendantsOf(host);
+        // 3 idle + 3 busy runtimes, the shell's `sleep`, and the watchdog at least (and a bwrap
+        // above each runtime in the sandbox).
+        const shown = below.map((p) => commandLine(p).join(" ").slice(0, 100)).join("\n");
+        expect(below.length, shown).toBeGreaterThanOrEqual(bwrap ? 14 : 8);
+        expect(below.filter((p) => /\/bwrap$/.test(commandLine(p)[0] ?? "")).length, shown).toBe(
+          bwrap ? 6 : 0,
+        );
+        process.kill(host, "SIGKILL");
+        const left = await waitUntilGone(below, 2000);
+        expect(left.map((p) => `${p}: ${commandLine(p).join(" ")}`)).toEqual([]);
+      }, 90_000);
+    }
   }
 
   it("of the CLI that relaunched lambkin on Bun takes the Bun host and its runtimes along", async () => {

@@ -155,6 +155,8 @@ export class Environment implements RuntimeApiHost {
     const sandbox = await sandboxed(platform, this.#fn, argv, plainEnv, {
       enabled: this.#fn.sandbox ?? config.sandbox,
       stateDir: this.#ctx.watchdog?.dir,
+      projectDir: config.projectDir,
+      hidden: config.eventJournal ? [config.eventJournal.slice(0, config.eventJournal.lastIndexOf("/"))] : [],
       environmentId: this.id,
       warn: (line) => this.#platformLine(line),
     });
