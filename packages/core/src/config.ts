@@ -118,7 +118,7 @@ export async function resolveConfig(
     sandbox: input.sandbox === undefined ? false : sandboxFlag(input.sandbox),
     eventJournal:
       input.eventJournal === undefined ? undefined : resolvePath(baseDir, text("eventJournal", "")),
-    projectDir: resolvePath(platform.cwd(), baseDir),
+    projectDir: resolvePath(baseDir, "."),
     functions,
     routes: resolveRoutes(input.routes, functions),
   };
