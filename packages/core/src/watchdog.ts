@@ -8,11 +8,28 @@
  * It checks every 200 ms that lambkin is alive (and not a zombie); once it is not, it SIGKILLs each
  * process group listed in `groups` (lambkin rewrites that file whenever an environment starts or
  * ends) and removes lambkin's state folder. A clean close() stops the watchdog itself.
+ *
+ * A lambkin whose watchdog died with it (both killed with `kill -9`, the machine stopped with a
+ * lasting /tmp) leaves its folder behind, so each watchdog first removes such leftovers: folders
+ * named `lambkin-<pid>-<id>` as start() names them, owned by this user, holding a `groups` file,
+ * whose pid is not alive. A live pid keeps its folder even when it is some other process now (a
+ * reused pid): a leftover kept is harmless, a live lambkin's folder removed is not. Limit: lambkins
+ * in other pid namespaces sharing this /tmp (containers) look dead from here.
  */
 import type { Child, Platform } from "./platform.ts";
 
 const SCRIPT = `trap '' HUP INT TERM PIPE
-P=$1 F=$2 D=$3
+P=$1 F=$2 D=$3 T=$4
+for d in "$T"/lambkin-*-*; do
+  n=\${d##*/lambkin-}; p=\${n%%-*}; r=\${n#*-}
+  case $p in ''|*[!0-9]*) continue ;; esac
+  case $r in ''|*[!0-9a-z]*) continue ;; esac
+  [ "$p" != "$P" ] && [ -d "$d" ] && [ ! -L "$d" ] && [ -O "$d" ] && [ -f "$d/groups" ] || continue
+  kill -0 "$p" 2>/dev/null && continue
+  [ -d "/proc/$p" ] && continue
+  chmod -R u+rwx "$d" 2>/dev/null
+  rm -rf "$d"
+done
 alive() {
   kill -0 "$P" 2>/dev/null || return 1
   if [ -r "/proc/$P/stat" ]; then
@@ -26,6 +43,7 @@ while alive; do sleep 0.2; done
 if [ -f "$F" ]; then
   while read -r g; do [ -n "$g" ] && kill -9 "-$g" 2>/dev/null; done < "$F"
 fi
+chmod -R u+rwx "$D" 2>/dev/null
 rm -rf "$D"
 `;
 
@@ -52,7 +70,7 @@ export class Watchdog {
     const watchdog = new Watchdog(platform, dir);
     host.writeTextFileSync(watchdog.#file, "");
     const child = platform.spawn(
-      ["/bin/sh", "-c", SCRIPT, "lambkin-watchdog", String(host.pid), watchdog.#file, dir],
+      ["/bin/sh", "-c", SCRIPT, "lambkin-watchdog", String(host.pid), watchdog.#file, dir, host.tempDir()],
       {
         cwd: dir,
         env: { PATH: "/usr/bin:/bin" },
