@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
+import { RAW_HEADERS } from "@lambkin/core";
 
 const NativeRequest = globalThis.Request;
 const NativeHeaders = globalThis.Headers;
@@ -50,8 +51,17 @@ class NodeHeaders {
     return this.#req.headers[name.toLowerCase()] !== undefined;
   }
 
+  /** The fields as received, for the gate's header limits (core's RAW_HEADERS). */
+  get [RAW_HEADERS](): readonly string[] {
+    return this.#req.rawHeaders;
+  }
+
   [Symbol.iterator](): HeadersIterator<[string, string]> {
     return this._real.entries();
+  }
+
+  forEach(callback: (value: string, name: string, headers: Headers) => void): void {
+    this._real.forEach(callback);
   }
 }
 

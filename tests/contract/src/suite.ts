@@ -466,6 +466,17 @@ export function contractSuite(start: () => Promise<ContractTarget>): void {
       expect(decodeLog(reply)).toMatch(/\nREPORT RequestId: \S+\tDuration: [^\n]*\tStatus: timeout\n$/);
     });
 
+    it("times a warm environment's later invocation out at its own deadline, not an earlier one's", async () => {
+      // The first invocation's deadline falls 1.5 s into the second: a clock still set for the
+      // first would end the second 1.5 s early.
+      expect((await invoke("single", { echo: 1 })).text).toBe("1");
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const reply = await invoke("single", { sleep: 10_000 }, { "X-Amz-Log-Type": "Tail" });
+      expect(JSON.parse(reply.text).errorType).toBe("Sandbox.Timedout");
+      const duration = /\nREPORT RequestId: \S+\tDuration: ([\d.]+) ms\t/.exec(decodeLog(reply))?.[1];
+      expect(Number(duration)).toBeGreaterThanOrEqual(3000);
+    });
+
     it("REPORT says Status: error with the error type after a crash", async () => {
       const reply = await invoke("behave", { exit: 9 }, { "X-Amz-Log-Type": "Tail" });
       expect(decodeLog(reply)).toMatch(/\tStatus: error\tError Type: Runtime\.ExitError\n$/);

@@ -4,6 +4,7 @@
  * lambkin listens on loopback (DNS rebinding), and that its headers stay within the limits of
  * AWS's front. Each returns undefined to let the request through, or why it was refused.
  */
+import { RAW_HEADERS } from "../platform-kit.ts";
 
 /**
  * Header limits. AWS documents 10,240 bytes for "the request line and header values" of an API
@@ -24,9 +25,16 @@ export interface Refusal {
 export function checkHeaderLimits(request: Request, pathAndQuery: string): Refusal | undefined {
   let count = 0;
   let bytes = request.method.length + pathAndQuery.length + 10; // "GET /x HTTP/1.1"
-  for (const [name, value] of request.headers) {
-    count++;
-    bytes += name.length + value.length;
+  const raw = (request.headers as { [RAW_HEADERS]?: readonly string[] })[RAW_HEADERS];
+  if (raw) {
+    count = raw.length / 2;
+    for (let i = 0; i < raw.length; i++) bytes += raw[i]!.length;
+  } else {
+    // forEach, not for…of: Deno's Headers iterator costs ~15 µs for ten fields, forEach ~2 µs.
+    request.headers.forEach((value, name) => {
+      count++;
+      bytes += name.length + value.length;
+    });
   }
   if (count > MAX_HEADER_FIELDS) {
     return {

@@ -3,9 +3,18 @@
  * the AWS SDK itself uses — recomputing the signature over exactly the headers the client signed,
  * so lambkin never hand-rolls the canonical request or the HMAC chain.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { AuthConfig } from "./access-config.ts";
+
+/**
+ * The signer, loaded on the first signed request: the two packages take ~60–100 ms of CPU to load
+ * (measured here with `node -e`), which every `lambkin start` and one-shot invoke paid although
+ * most lambkins never verify a signature.
+ */
+const signing = () =>
+  Promise.all([import("@aws-crypto/sha256-js"), import("@smithy/signature-v4")]).then(([sha, sigv4]) => ({
+    Sha256: sha.Sha256,
+    SignatureV4: sigv4.SignatureV4,
+  }));
 
 /** How far a request's `X-Amz-Date` may be from lambkin's clock, as AWS allows. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -77,6 +86,7 @@ export async function verifySignature(
       message: `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(now - MAX_SKEW_MS)} (${formatAmzDate(now)} - 15 min.)`,
     };
   }
+  const { Sha256, SignatureV4 } = await signing();
   // A signed payload hash stands for the body in the signature: it must be the body's.
   const claimedHash = request.headers.get("x-amz-content-sha256");
   if (claimedHash !== null && /^[0-9a-f]{64}$/i.test(claimedHash)) {
