@@ -1,7 +1,11 @@
 /**
  * Cold start: invoke-to-answer of a function with no environment yet (lambkin on Node starts the
  * runtime process, the client loads the handler, calls `next`, answers), next to the bare engine's
- * own start-up: process start to its first HTTP request (bare-start.ts).
+ * own start-up: process start to its first HTTP request (bare-start.ts), with the engine flags
+ * Lambda starts that engine with (Node's memory-derived flags, as the floor's runtimes have them).
+ * On Node those flags cost start-up time of their own (V8 refuses Node's built-in code cache when
+ * its flags differ from the build's, so every node:* module past the snapshot is compiled): the
+ * bare start-up without them is measured too, and reported beside, so that cost stays visible.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -9,7 +13,7 @@ import { createServer } from "node:http";
 import { type Context, ms, reason } from "./context.ts";
 import { ENGINES, type Engine, scriptArgv } from "./engines.ts";
 import type { ColdRow } from "./results.ts";
-import { ECHO_DIR, functionFor } from "./runtimes.ts";
+import { ECHO_DIR, engineFlags, functionFor } from "./runtimes.ts";
 import { median, sig } from "./stats.ts";
 import { LambkinHost } from "./systems.ts";
 import { WARM_BODY } from "./warm.ts";
@@ -36,12 +40,16 @@ function arrivals() {
 
 async function bareStartup(
   engine: Engine,
+  flags: string[],
   port: number,
   server: ReturnType<typeof arrivals>,
 ): Promise<number> {
   const token = randomUUID();
   const arrived = server.expect(token);
-  const [program, ...args] = [...scriptArgv(engine, "bare-start.js"), `http://127.0.0.1:${port}/${token}`];
+  const [program, ...args] = [
+    ...scriptArgv(engine, "bare-start.js", flags),
+    `http://127.0.0.1:${port}/${token}`,
+  ];
   const started = performance.now();
   // As lambkin starts a runtime: its own process group, a clean environment.
   const child = spawn(program!, args, {
@@ -115,7 +123,11 @@ export async function coldStart(ctx: Context): Promise<void> {
     for (let i = 0; i < n; i++) {
       for (const engine of ENGINES) {
         progress.step(`cold start · ${engine} · sample ${i + 1}/${n}`);
-        const bare = () => add(`bare-${engine}`, () => bareStartup(engine, port, server));
+        const flags = engineFlags(engine);
+        const bare = async () => {
+          await add(`bare-${engine}`, () => bareStartup(engine, flags, port, server));
+          if (flags.length > 0) await add(`unflagged-${engine}`, () => bareStartup(engine, [], port, server));
+        };
         if (i % 2 === 0) await bare();
         if (typeof lambkin === "string")
           failures.set(`lambkin-${engine}`, `lambkin did not start: ${lambkin}`);
@@ -142,6 +154,8 @@ export async function coldStart(ctx: Context): Promise<void> {
   for (const engine of ENGINES) {
     const cold = samples.get(`lambkin-${engine}`);
     const bare = samples.get(`bare-${engine}`);
+    const unflagged = samples.get(`unflagged-${engine}`);
+    const flags = engineFlags(engine);
     const reported = (table: Map<string, number>) =>
       Array.from({ length: n }, (_, i) => table.get(coldName(engine, i))).filter(
         (v): v is number => v !== undefined && Number.isFinite(v),
@@ -167,12 +181,19 @@ export async function coldStart(ctx: Context): Promise<void> {
             skipped: failures.get(`lambkin-${engine}`) ?? "not measured",
           },
       bare
-        ? { runtime: engine, system: "bare", startup_ms: sig(median(bare)), samples: bare.map((v) => sig(v)) }
+        ? {
+            runtime: engine,
+            system: "bare",
+            startup_ms: sig(median(bare)),
+            ...(flags.length > 0 ? { engine_flags: flags } : {}),
+            ...(unflagged ? { unflagged_ms: sig(median(unflagged)) } : {}),
+            samples: bare.map((v) => sig(v)),
+          }
         : { runtime: engine, system: "bare", skipped: failures.get(`bare-${engine}`) ?? "not measured" },
     ];
     ctx.results.cold_start.push(...rows);
     progress.figure(
-      `${engine}: lambkin cold ${cold ? ms(median(cold)) : "skipped"} (init ${inits.length ? ms(median(inits)) : "–"}, first invoke ${invokes.length ? ms(median(invokes)) : "–"}) · bare start-up ${bare ? ms(median(bare)) : "skipped"}`,
+      `${engine}: lambkin cold ${cold ? ms(median(cold)) : "skipped"} (init ${inits.length ? ms(median(inits)) : "–"}, first invoke ${invokes.length ? ms(median(invokes)) : "–"}) · bare start-up ${bare ? ms(median(bare)) : "skipped"}${unflagged ? ` (${ms(median(unflagged))} without ${flags.join(" ")})` : ""}`,
     );
   }
 }

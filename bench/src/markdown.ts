@@ -56,7 +56,13 @@ export function markdown(r: Results): string {
     if (c.system !== "lambkin" || c.cold_ms === undefined) continue;
     const bare = r.cold_start.find((b) => b.runtime === c.runtime && b.system === "bare");
     const startup = bare?.system === "bare" ? bare.startup_ms : undefined;
-    cold.push(`${c.runtime} ${c.cold_ms} ms (bare ${c.runtime} start-up ${cell(startup, " ms")})`);
+    const unflagged =
+      bare?.system === "bare" && bare.unflagged_ms !== undefined
+        ? `, ${bare.unflagged_ms} ms without Lambda's ${c.runtime} flags`
+        : "";
+    cold.push(
+      `${c.runtime} ${c.cold_ms} ms (bare ${c.runtime} start-up ${cell(startup, " ms")}${unflagged})`,
+    );
   }
   if (cold.length > 0) out.push("", `Cold start, invoke to answer (lambkin on Node): ${cold.join("; ")}.`);
   const { client_p50_ms: client, ric_p50_ms: ric } = r.client_vs_ric;

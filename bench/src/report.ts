@@ -117,12 +117,20 @@ export function report(r: Results): string {
   if (r.cold_start.length > 0) {
     out.push(
       "",
-      "Cold start (ms, median): invoke-to-answer with no environment (lambkin on Node; init = its spawn → first next) vs the engine's own start-up",
+      "Cold start (ms, median): invoke-to-answer with no environment (lambkin on Node; init = its spawn → first next) vs the engine's own start-up with the flags Lambda gives it (Node: memory-derived), and without them",
     );
     const runtimes = [...new Set(r.cold_start.map((c) => c.runtime))];
     out.push(
       table(
-        ["runtime", "lambkin cold", "of which init", "first invoke", "bare start-up", "cold − bare (paired)"],
+        [
+          "runtime",
+          "lambkin cold",
+          "of which init",
+          "first invoke",
+          "bare start-up",
+          "bare, no flags",
+          "cold − bare (paired)",
+        ],
         runtimes.map((runtime) => {
           const cold = r.cold_start.find((c) => c.runtime === runtime && c.system === "lambkin");
           const bare = r.cold_start.find((c) => c.runtime === runtime && c.system === "bare");
@@ -134,6 +142,7 @@ export function report(r: Results): string {
             cold?.system === "lambkin" ? cold.init_ms : undefined,
             cold?.system === "lambkin" ? cold.first_invoke_ms : undefined,
             b ?? (bare?.skipped && `skipped: ${bare.skipped}`),
+            bare?.system === "bare" ? bare.unflagged_ms : undefined,
             cold?.system === "lambkin" && cold.over_bare_ms !== undefined
               ? cold.over_bare_ms
               : c !== undefined && b !== undefined

@@ -52,7 +52,17 @@ export type ColdRow =
       samples?: number[];
       skipped?: string;
     }
-  | { runtime: Engine; system: "bare"; startup_ms?: number; samples?: number[]; skipped?: string };
+  | {
+      runtime: Engine;
+      system: "bare";
+      /** Process start → first HTTP request, started with `engine_flags` (lambkin's, Lambda's). */
+      startup_ms?: number;
+      engine_flags?: string[];
+      /** The same start-up without `engine_flags`: what those flags cost the engine itself. */
+      unflagged_ms?: number;
+      samples?: number[];
+      skipped?: string;
+    };
 
 export interface PayloadRow {
   bytes: number;

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { type FunctionConfig, nodeFlags } from "@lambkin/core";
-import { BENCH, DIST, engineCommands, ROOT } from "./engines.ts";
+import { BENCH, DIST, type Engine, engineCommands, ROOT } from "./engines.ts";
 
 export type RuntimeKind = "node" | "bun" | "deno" | "aws-lambda-ric" | "shell" | "bare-loop";
 export const RUNTIMES: readonly RuntimeKind[] = [
@@ -63,6 +63,12 @@ export function functionFor(kind: RuntimeKind): FunctionConfig {
   }
 }
 
+/**
+ * The flags lambkin starts an engine's functions with: AWS's memory-derived ones for Node (128 MB,
+ * the default memory size, as every bench function has), none for Bun and Deno.
+ */
+export const engineFlags = (engine: Engine): string[] => (engine === "node" ? nodeFlags(128) : []);
+
 /** The same process as lambkin starts for `kind`, for the floor: argv, folder and environment. */
 export function floorProcess(
   kind: RuntimeKind,
@@ -70,12 +76,10 @@ export function floorProcess(
 ): { argv: string[]; cwd: string; env: NodeJS.ProcessEnv } {
   const fn = functionFor(kind);
   const engines = engineCommands();
-  // lambkin starts Node runtimes with AWS's memory-derived flags (128 MB here): so does the floor.
-  const flags = fn.runtime === "node" ? nodeFlags(128) : [];
   const argv =
     fn.runtime === "provided"
       ? fn.command!
-      : [...engines[fn.runtime], ...flags, engines.client ?? "@lambkin/client not found"];
+      : [...engines[fn.runtime], ...engineFlags(fn.runtime), engines.client ?? "@lambkin/client not found"];
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: process.env.HOME ?? "/tmp",
