@@ -25,12 +25,13 @@ import {
 import { readBody } from "../body.ts";
 import type { ResolvedFunction } from "../config.ts";
 import type { StopReason } from "../events.ts";
-import { ATTACHED_RECHECK_MS, Inspector } from "../inspector.ts";
+import { Inspector } from "../inspector.ts";
 import type { FunctionError, Invocation, Outcome } from "../invocation.ts";
 import { readLines } from "../logs.ts";
 import type { Child, ExitStatus, RequestInfo, Server } from "../platform.ts";
 import { entrypointProblem, functionArnOf, runtimeArgv, runtimeEnvironment } from "../runtimes.ts";
 import { sandboxed } from "../sandbox.ts";
+import { Clocks } from "./clocks.ts";
 import type { EnvironmentContext, EnvironmentEvents, EnvironmentState } from "./context.ts";
 import {
   describeExit,
@@ -92,8 +93,17 @@ export class Environment implements RuntimeApiHost {
   #initDurationMs: number | undefined;
   #coldStart = true;
   #initFailure: InitFailure | undefined;
-  #initTimer: ReturnType<typeof setTimeout> | undefined;
-  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #clocks = new Clocks({
+    state: () => this.state,
+    running: () => {
+      const invocation = this.current;
+      return this.state === "busy" && invocation !== this.#lastFinished ? invocation : undefined;
+    },
+    inspector: () => this.#inspector,
+    line: (text) => this.#platformLine(text),
+    onInitTimeout: () => this.#onInitTimeout(),
+    onTimeout: (invocation) => this.#onTimeout(invocation),
+  });
   /** The runtime's inspector, when the function is debugged (`inspect`). */
   #inspector: Inspector | undefined;
   /** Fails the stream in flight when the environment dies under it. */
@@ -178,10 +188,7 @@ export class Environment implements RuntimeApiHost {
       this.#ctx.watchdog?.untrack(child.pid);
       this.#onExit(sandbox.exitStatus(status));
     });
-    this.#initTimer = setTimeout(
-      () => this.#unlessDebugged("init", () => this.#onInitTimeout()),
-      INIT_TIMEOUT_MS,
-    );
+    this.#clocks.startInit();
   }
 
   /** Hands an invocation to the runtime waiting in `next`. Only valid while idle. */
@@ -197,7 +204,7 @@ export class Environment implements RuntimeApiHost {
     invocation.startedAt = performance.now();
     invocation.deadlineMs = Date.now() + timeoutMs;
     invocation.deadlineAt = invocation.startedAt + timeoutMs;
-    this.#deadlineTimer ??= setTimeout(() => this.#deadlineDue(), timeoutMs);
+    this.#clocks.invocationStarted(timeoutMs);
     this.#reporter.start(invocation);
 
     const headers: Record<string, string> = {
@@ -242,8 +249,7 @@ export class Environment implements RuntimeApiHost {
         ? (this.#initFailure ?? exitedDuringInit(this.#exitStatus ?? { code: null, signal: "SIGKILL" }))
         : undefined;
     this.state = "stopped";
-    clearTimeout(this.#initTimer);
-    clearTimeout(this.#deadlineTimer);
+    this.#clocks.stop();
     // A runtime still parked in `next` is told nothing more: its process is about to go.
     this.#pendingNext = undefined;
     const child = this.#child;
@@ -277,7 +283,7 @@ export class Environment implements RuntimeApiHost {
       }
       this.current = undefined;
     } else if (this.state === "starting") {
-      clearTimeout(this.#initTimer);
+      this.#clocks.initDone();
       this.#initDurationMs = performance.now() - this.#spawnedAt;
       this.#reporter.ready(this.#initDurationMs);
     }
@@ -398,53 +404,6 @@ export class Environment implements RuntimeApiHost {
   }
 
   #timedOut = false;
-
-  /**
-   * The deadline clock. One timer per environment, set at an invocation's start when none is
-   * pending and left running when the invocation ends: invocations here run one after another with
-   * the same timeout, so a pending timer is due no later than the current invocation's deadline,
-   * and when it comes early it is set again for the rest. A warm invoke then costs no timer at
-   * all, where a setTimeout and clearTimeout each cost ~6 µs of host CPU on Node and ~10 µs on
-   * Deno (whose npm code gets Node's timers), measured by `npm run bench -- --profile`.
-   */
-  #deadlineDue(announced = false): void {
-    this.#deadlineTimer = undefined;
-    const invocation = this.current;
-    // Idle, or answered and on its way to `next`: nothing is due (the next invocation sets it).
-    if (invocation === undefined || this.state !== "busy" || this.#lastFinished === invocation) return;
-    const left = invocation.deadlineAt - performance.now();
-    if (left > 0 && left !== Number.POSITIVE_INFINITY) {
-      this.#deadlineTimer = setTimeout(() => this.#deadlineDue(), Math.ceil(left));
-      return;
-    }
-    this.#unlessDebugged(invocation, () => this.#onTimeout(invocation), announced);
-  }
-
-  /**
-   * Runs a timeout's action, unless a debugger is connected to this environment's inspector: a
-   * runtime paused at a breakpoint is not late. The timeout then looks again every half second.
-   */
-  #unlessDebugged(of: "init" | Invocation, timeout: () => void, announced = false): void {
-    const inspector = this.#inspector;
-    if (!inspector) {
-      timeout();
-      return;
-    }
-    const due = () => (of === "init" ? this.state === "starting" : this.current === of);
-    void inspector.attached().then((attached) => {
-      if (!due()) return;
-      if (!attached) {
-        timeout();
-        return;
-      }
-      if (!announced) this.#platformLine("Debugger connected: the timeout waits until it disconnects");
-      // An answer that comes while the timeout waits is not late (see #lateAnswer).
-      if (of !== "init") of.deadlineAt = Number.POSITIVE_INFINITY;
-      if (of === "init")
-        this.#initTimer = setTimeout(() => this.#unlessDebugged(of, timeout, true), ATTACHED_RECHECK_MS);
-      else this.#deadlineTimer = setTimeout(() => this.#deadlineDue(true), ATTACHED_RECHECK_MS);
-    });
-  }
 
   #onTimeout(invocation: Invocation): void {
     if (this.current !== invocation || this.state === "stopped") return;
