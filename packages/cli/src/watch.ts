@@ -58,10 +58,13 @@ export function startWatching(options: WatchOptions): Watching {
 
   let roots = new Map<string, Root[]>();
   let watched = new Set<string>();
+  // Files lambkin itself writes (the Event journal, destination files): a change there is no
+  // change of code, even when they sit in a code folder.
+  let ownFiles = new Set<string>();
   const allRoots = () => [...roots.values()].flat();
   const watcher: FSWatcher = watch([], {
     ignoreInitial: true,
-    ignored: (path, stats) => ignoredBy(allRoots(), path, stats?.isDirectory()),
+    ignored: (path, stats) => ownFiles.has(path) || ignoredBy(allRoots(), path, stats?.isDirectory()),
   });
   // The config, templates and env files are watched through their folders (not recursively):
   // editors replace a file by renaming another over it, and a watch on the file itself does not
@@ -76,6 +79,7 @@ export function startWatching(options: WatchOptions): Watching {
 
   /** Watches what the running config names, and stops watching what it no longer does. */
   const sync = () => {
+    ownFiles = lambkinWrites(lambkin.config);
     roots = new Map(
       [...lambkin.config.functions.values()].map((fn) => [
         fn.name,
@@ -223,4 +227,16 @@ export function watchErrorMessage(error: NodeJS.ErrnoException): string {
   if (error.code === "EMFILE")
     return `Cannot watch ${error.path ?? "a folder"}: too many open files or ${limit("max_user_instances")}`;
   return `Cannot watch ${error.path ?? "a folder"}: ${error.message}; ${keep}`;
+}
+
+/** The files lambkin writes while it runs: the Event journal and every destination file. */
+function lambkinWrites(config: ResolvedConfig): Set<string> {
+  const files = new Set<string>();
+  if (config.eventJournal) files.add(config.eventJournal);
+  for (const fn of config.functions.values()) {
+    for (const dest of [fn.destinations?.onSuccess, fn.destinations?.onFailure]) {
+      if (dest?.kind === "file") files.add(dest.path);
+    }
+  }
+  return files;
 }
