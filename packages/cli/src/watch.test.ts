@@ -119,6 +119,28 @@ describe("watching", () => {
     expect(recycled).toHaveLength(1);
   });
 
+  it("takes no write of lambkin's own (Event journal, destination files) for a code change", async () => {
+    const { dir, lambkin, recycled } = await watchProject();
+    const config = lambkin.config as { eventJournal?: string };
+    config.eventJournal = join(dir, "a/events.jsonl");
+    const b = lambkin.config.functions.get("b") as { destinations?: unknown };
+    b.destinations = { onFailure: { kind: "file", path: join(dir, "b/failed.jsonl") } };
+    // The watcher reads them when it syncs with the config, as after an update.
+    writeFileSync(join(dir, "lambkin.config.json"), "{}\n");
+    await sleep(400);
+    recycled.length = 0;
+    for (let i = 0; i < 3; i++) {
+      writeFileSync(join(dir, "a/events.jsonl"), `${i}\n`, { flag: "a" });
+      writeFileSync(join(dir, "b/failed.jsonl"), `${i}\n`, { flag: "a" });
+      await sleep(50);
+    }
+    await sleep(400);
+    expect(recycled).toEqual([]);
+    writeFileSync(join(dir, "b/index.js"), "2");
+    await sleep(400);
+    expect(recycled.map((r) => r.name)).toEqual(["b"]);
+  });
+
   it("updates the running lambkin when the config file changes, and reports an invalid one", async () => {
     let valid = true;
     const { dir, updates, logs } = await watchProject(async () => {
