@@ -102,7 +102,11 @@ function spawn(argv: string[], options: SpawnOptions): Child {
     proc = Bun.spawn(argv, { cwd, env, detached: true, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   } catch (error) {
     // Bun throws at once (ENOENT, EACCES) where node emits an 'error' event.
-    return failedChild(argv, cwd, error);
+    return failedChild(argv, cwd, error, {
+      stat: statWith(stat),
+      readTextFile: (path) => readFile(path, "utf8"),
+      path: env.PATH,
+    });
   }
   const pid = proc.pid;
   return {

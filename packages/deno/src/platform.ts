@@ -108,7 +108,11 @@ function spawn(argv: string[], options: SpawnOptions): Child {
     }).spawn();
   } catch (error) {
     // Deno throws at once (NotFound, PermissionDenied, both with an errno `code`).
-    return failedChild(argv, cwd, error);
+    return failedChild(argv, cwd, error, {
+      stat: statWith(stat),
+      readTextFile: (path) => Deno.readTextFile(path),
+      path: env.PATH,
+    });
   }
   const pid = proc.pid;
   return {

@@ -162,6 +162,10 @@ export async function serveNodeHttp(handler: FetchHandler, options: ServeOptions
   };
 }
 
+// How a program that did not start is looked at, to say what is missing (failedChild).
+const lookup = (env: Record<string, string>) => ({ stat: statWith(stat), readTextFile, path: env.PATH });
+const readTextFile = (path: string) => readFile(path, "utf8");
+
 function spawn(argv: string[], options: SpawnOptions): Child {
   const { cwd, env } = options;
   if (argv[0] === undefined) return failedChild(argv, cwd, undefined);
@@ -175,13 +179,13 @@ function spawn(argv: string[], options: SpawnOptions): Child {
       stdio: ["ignore", "pipe", "pipe"],
     });
   } catch (error) {
-    return failedChild(argv, cwd, error);
+    return failedChild(argv, cwd, error, lookup(env));
   }
   const pid = child.pid;
   // A missing or non-executable program (or cwd) leaves no pid; node emits the reason as 'error'
   // on the next tick.
   if (pid === undefined)
-    return failedChild(argv, cwd, new Promise((resolve) => child.once("error", resolve)));
+    return failedChild(argv, cwd, new Promise((resolve) => child.once("error", resolve)), lookup(env));
   // No other 'error' is expected once started, but an unhandled one would crash the host.
   child.on("error", () => {});
   const exited = new Promise<ExitStatus>((resolve) => {
@@ -207,7 +211,7 @@ export const nodePlatform: Platform & { readonly Response: typeof Response } = {
   execPath: process.execPath,
   serve: serveNodeHttp,
   spawn,
-  readTextFile: (path) => readFile(path, "utf8"),
+  readTextFile,
   stat: statWith(stat),
   env: process.env,
   cwd: () => process.cwd(),
