@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { establishedOn, Inspector } from "./inspector.ts";
 import type { Platform } from "./platform.ts";
 
@@ -40,5 +40,70 @@ describe("Inspector.open", () => {
       a.close();
       b.close();
     }
+  });
+});
+
+describe("Inspector.open, one environment after another", () => {
+  // Bindable ports, except those another program holds; no timers of its own, so every timer
+  // left running is Inspector's own wait (faked here: the wait is 1.5 s of logical time).
+  const held = new Set<number>();
+  const platform = {
+    serve: async (_handler: unknown, options: { port: number }) => {
+      if (held.has(options.port)) throw new Error("EADDRINUSE");
+      return { port: options.port, close: async () => {} };
+    },
+  } as unknown as Platform;
+  const opened: Inspector[] = [];
+  afterEach(() => {
+    for (const inspector of opened.splice(0)) inspector.close();
+    held.clear();
+    vi.useRealTimers();
+  });
+
+  /** Opens one, and says whether it opened with no timer firing (no waiting). */
+  async function open(): Promise<{ inspector: Promise<Inspector>; atOnce: boolean }> {
+    const inspector = Inspector.open(platform, "node");
+    void inspector.then((i) => opened.push(i));
+    // setImmediate is not faked: it runs once every promise that needs no timer has settled.
+    const first = await Promise.race([
+      inspector.then(() => "opened"),
+      new Promise((resolve) => setImmediate(() => resolve("waiting"))),
+    ]);
+    return { inspector, atOnce: first === "opened" };
+  }
+
+  it("takes the next port at once when a live environment holds 9229", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const a = await open();
+    expect(a.atOnce).toBe(true);
+    expect((await a.inspector).port).toBe(9229);
+    const b = await open();
+    expect(b.atOnce).toBe(true);
+    expect((await b.inspector).port).toBe(9230);
+  });
+
+  it("waits for 9229 once when another program holds it, not for every environment", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    held.add(9229);
+    const a = await open();
+    expect(a.atOnce).toBe(false);
+    await vi.advanceTimersByTimeAsync(1600);
+    expect((await a.inspector).port).toBe(9230);
+    const b = await open();
+    expect(b.atOnce).toBe(true);
+    expect((await b.inspector).port).toBe(9231);
+  });
+
+  it("waits for 9229 when the environment holding it is stopping (a reload)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const old = await (await open()).inspector;
+    expect(old.port).toBe(9229);
+    old.stopping();
+    const next = await open();
+    expect(next.atOnce).toBe(false);
+    await vi.advanceTimersByTimeAsync(500);
+    old.close(); // its process has exited
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await next.inspector).port).toBe(9229);
   });
 });

@@ -34,7 +34,9 @@ export class Inspector {
    * Reserves the first free port from 9229 up (checked by binding it) for one environment. When
    * 9229 is busy, it is waited for a moment first: after a reload the environment being replaced
    * frees it as it stops, and a debugger that re-attaches to 9229 (VS Code's `restart`) finds the
-   * new one there.
+   * new one there. Only then: when a live environment of this lambkin holds 9229 (several
+   * functions debugged at once), or an earlier environment already waited for it in vain (another
+   * program holds it), the next free port is taken at once.
    */
   static open(platform: Platform, runtime: RuntimeName): Promise<Inspector> {
     // One at a time: two environments starting together would both find the same port free
@@ -48,7 +50,13 @@ export class Inspector {
     const until = Date.now() + PREFERRED_PORT_WAIT_MS;
     for (;;) {
       const port = await firstFree(platform);
-      if (port === FIRST_INSPECTOR_PORT || (port !== undefined && Date.now() >= until)) {
+      // Worth waiting for: our own environment that is stopping, or another process's port that
+      // no earlier environment has already waited for in vain.
+      const mayWait =
+        stopping.has(FIRST_INSPECTOR_PORT) || (!taken.has(FIRST_INSPECTOR_PORT) && !waitedInVain);
+      if (port === FIRST_INSPECTOR_PORT || (port !== undefined && (!mayWait || Date.now() >= until))) {
+        if (port === FIRST_INSPECTOR_PORT) waitedInVain = false;
+        else if (mayWait) waitedInVain = true;
         taken.add(port);
         return new Inspector(platform, runtime, port);
       }
@@ -93,15 +101,25 @@ export class Inspector {
     return establishedOn(table, this.port);
   }
 
+  /** Its environment is stopping: the port will be free soon (a replacement may wait for it). */
+  stopping(): void {
+    stopping.add(this.port);
+  }
+
   close(): void {
     taken.delete(this.port);
+    stopping.delete(this.port);
   }
 }
 
 /** Ports handed to environments still alive (their process may not have bound them yet). */
 const taken = new Set<number>();
+/** Ports of those environments that are stopping (still taken until their process is gone). */
+const stopping = new Set<number>();
 /** The `open` in progress, which the next one waits for. */
 let opening: Promise<unknown> = Promise.resolve();
+/** An environment waited for 9229 and took another port: the next ones do not wait again. */
+let waitedInVain = false;
 /** How long an environment waits for 9229 to be free before it takes the next port. */
 const PREFERRED_PORT_WAIT_MS = 1500;
 

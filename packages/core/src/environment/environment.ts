@@ -250,6 +250,8 @@ export class Environment implements RuntimeApiHost {
         : undefined;
     this.state = "stopped";
     this.#clocks.stop();
+    // Its inspector port frees once the process is gone: a replacement may wait for it.
+    this.#inspector?.stopping();
     // A runtime still parked in `next` is told nothing more: its process is about to go.
     this.#pendingNext = undefined;
     const child = this.#child;
