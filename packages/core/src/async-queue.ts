@@ -9,7 +9,7 @@ import { InvokeApiError, MAX_SYNC_PAYLOAD_BYTES, newRequestId, newTraceId } from
 import { collect } from "./body.ts";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
 import { type AttemptAnswer, type DestinationCondition, Destinations } from "./destinations.ts";
-import type { EventJournal } from "./event-journal.ts";
+import type { EventJournal, PendingEvent } from "./event-journal.ts";
 import type { EventBus } from "./events.ts";
 import { Invocation, type Outcome } from "./invocation.ts";
 import type { LogSink } from "./logs.ts";
@@ -25,6 +25,8 @@ export interface AsyncEvent {
   invokedArn?: string;
   /** Epoch ms when the event was accepted. */
   receivedAt: number;
+  /** For an invocation record sent to a destination function: the request id it is the record of. */
+  recordOf?: string;
 }
 
 const THROTTLE_BACKOFF_START_MS = 1000;
@@ -54,9 +56,9 @@ export class AsyncQueue {
     this.#destinations = new Destinations({
       log: ctx.log,
       host: ctx.host,
-      enqueue: (functionName, payload) => {
+      enqueue: (functionName, payload, recordOf) => {
         const invokedArn = functionArnOf(functionName, this.#ctx.config);
-        const event = { requestId: newRequestId(), payload, traceId: newTraceId(), invokedArn };
+        const event = { requestId: newRequestId(), payload, traceId: newTraceId(), invokedArn, recordOf };
         return this.enqueue(functionName, { ...event, receivedAt: Date.now() });
       },
     });
@@ -74,6 +76,49 @@ export class AsyncQueue {
   async enqueue(functionName: string, event: AsyncEvent, attempts = 0): Promise<void> {
     if (attempts === 0) await this.#ctx.journal?.accepted(functionName, event);
     this.#attempt(functionName, event, attempts, THROTTLE_BACKOFF_START_MS);
+  }
+
+  /**
+   * Runs again the events a previous lambkin accepted and did not end (event-journal.ts), except
+   * those whose record is already in their destination file: lambkin stopped between writing it
+   * and ending the event in the journal, and running them again would deliver it twice.
+   */
+  async replay(pending: readonly PendingEvent[]): Promise<void> {
+    const files = new Map<string, Promise<string>>();
+    const host = this.#ctx.host;
+    const recordedIn = (path: string, requestId: string) => {
+      let text = files.get(path);
+      if (!text) {
+        text = host?.readTextFileIfExists(path).then((t) => t ?? "") ?? Promise.resolve("");
+        files.set(path, text);
+      }
+      // Records are written by JSON.stringify in one key order (destinations.ts).
+      return text.then((t) => t.includes(`"requestContext":{"requestId":${JSON.stringify(requestId)}`));
+    };
+    for (const { functionName, event, attempts } of pending) {
+      const note = (line: string) =>
+        this.#ctx.log({
+          time: Date.now(),
+          functionName,
+          requestId: event.requestId,
+          stream: "platform",
+          line,
+        });
+      const destinations = this.#ctx.scheduler(functionName)?.fn.destinations ?? {};
+      let recorded = false;
+      for (const dest of [destinations.onSuccess, destinations.onFailure]) {
+        if (attempts > 0 && dest?.kind === "file") recorded ||= await recordedIn(dest.path, event.requestId);
+      }
+      if (recorded) {
+        note("Async event from the journal had ended (its record is in its destination file): not run again");
+        this.#ctx.journal?.done(event.requestId);
+        continue;
+      }
+      note(
+        `Async event from the journal runs again (attempt ${attempts + 1}): accepted before lambkin last stopped`,
+      );
+      this.#attempt(functionName, event, attempts, THROTTLE_BACKOFF_START_MS);
+    }
   }
 
   #attempt(functionName: string, event: AsyncEvent, retries: number, backoffMs: number): void {

@@ -85,8 +85,11 @@ export interface DestinationContext {
   readonly log: LogSink;
   /** Where file destinations are written; absent on a platform without host files. */
   readonly host: HostFiles | undefined;
-  /** Queues the record as an Event invocation of another function (journaled like any event). */
-  enqueue(functionName: string, payload: Uint8Array): Promise<void>;
+  /**
+   * Queues the record as an Event invocation of another function, journaled like any event and
+   * marked as the record of `recordOf` (so a restart knows that event had ended).
+   */
+  enqueue(functionName: string, payload: Uint8Array, recordOf: string): Promise<void>;
 }
 
 export class Destinations {
@@ -143,7 +146,7 @@ export class Destinations {
           `the record is ${bytes.byteLength} bytes, over the ${MAX_ASYNC_PAYLOAD_BYTES} an Event invocation takes (AWS counts a DestinationDeliveryFailures)`,
         );
       }
-      return this.#ctx.enqueue(dest.functionName, bytes);
+      return this.#ctx.enqueue(dest.functionName, bytes, record.requestContext.requestId);
     }
     const host = this.#ctx.host;
     if (!host) throw new Error("this platform cannot write files");

@@ -4,7 +4,7 @@
  * On the next start, events accepted and not ended run again, with their original request id,
  * receipt time and attempt count. One JSON object per line:
  *
- *   {"op":"accepted","fn":"…","requestId":"…","payload":"<base64>","traceId":"…","receivedAt":…}
+ *   {"op":"accepted","fn":"…","requestId":"…","payload":"<base64>","traceId":"…","receivedAt":…,"recordOf"?:"…"}
  *   {"op":"attempt","requestId":"…","attempt":1}
  *   {"op":"done","requestId":"…"}
  */
@@ -27,6 +27,8 @@ type Record =
       traceId?: string;
       invokedArn?: string;
       receivedAt: number;
+      /** The event is the invocation record of this request id, for a destination function. */
+      recordOf?: string;
     }
   | { op: "attempt"; requestId: string; attempt: number }
   | { op: "done"; requestId: string };
@@ -63,6 +65,8 @@ export class EventJournal {
     await host.mkdir(file.slice(0, file.lastIndexOf("/")));
     const text = (await host.readTextFileIfExists(file)) ?? "";
     const open = new Map<string, PendingEvent>();
+    // Events whose record a destination function already has (a crash came before their "done").
+    const recorded = new Set<string>();
     for (const line of text.split("\n")) {
       if (line.trim() === "") continue;
       let record: Record;
@@ -72,6 +76,7 @@ export class EventJournal {
         continue; // a line cut short by a crash mid-write
       }
       if (record.op === "accepted") {
+        if (record.recordOf !== undefined) recorded.add(record.recordOf);
         open.set(record.requestId, {
           functionName: record.fn,
           attempts: 0,
@@ -81,6 +86,7 @@ export class EventJournal {
             traceId: record.traceId,
             invokedArn: record.invokedArn,
             receivedAt: record.receivedAt,
+            recordOf: record.recordOf,
           },
         });
       } else if (record.op === "attempt") {
@@ -88,7 +94,8 @@ export class EventJournal {
         if (pending) pending.attempts = Math.max(pending.attempts, record.attempt);
       } else if (record.op === "done") open.delete(record.requestId);
     }
-    const pending = [...open.values()];
+    // An event whose record a destination function has (journaled above) had ended.
+    const pending = [...open.values()].filter((p) => !recorded.has(p.event.requestId));
     const journal = new EventJournal(host, file);
     // Compact: only what is still pending stays.
     host.writeTextFileSync(
@@ -135,5 +142,6 @@ function acceptedRecord(fn: string, event: AsyncEvent): Record {
     traceId: event.traceId,
     invokedArn: event.invokedArn,
     receivedAt: event.receivedAt,
+    ...(event.recordOf === undefined ? {} : { recordOf: event.recordOf }),
   };
 }

@@ -126,16 +126,8 @@ export async function createLambkin(
     journal: opened?.journal,
     host,
   });
-  for (const { functionName, event, attempts } of opened?.pending ?? []) {
-    log({
-      time: Date.now(),
-      functionName,
-      requestId: event.requestId,
-      stream: "platform",
-      line: `Async event from the journal runs again (attempt ${attempts + 1}): accepted before lambkin last stopped`,
-    });
-    void asyncQueue.enqueue(functionName, event, attempts);
-  }
+  // Events a previous lambkin accepted and did not end run again.
+  if (opened) await asyncQueue.replay(opened.pending);
   const service = new InvokeService({
     get config() {
       return ctx.config;
