@@ -2,6 +2,7 @@
 // and bound beyond loopback): they sign with --auth, the config's auth or the AWS_* variables, on
 // every engine the CLI runs on, and a refused signature says which credentials to pass.
 import { spawn } from "node:child_process";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -141,6 +142,38 @@ describe("a config with host 0.0.0.0 and auth", () => {
       expect(JSON.parse(r.stdout).echo).toEqual({ from: "config" });
     } finally {
       await lk.stop();
+    }
+  });
+});
+
+describe("AWS_* credentials in the environment", () => {
+  it("are not used against a lambkin that takes unsigned calls", async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createHttpServer((req, res) => {
+      seen.push(req.headers.authorization);
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const env = { ...NO_AWS, AWS_ACCESS_KEY_ID: "AKIDMYREALAWSKEY", AWS_SECRET_ACCESS_KEY: "x" };
+      const r = await runCli(["invoke", "echo", "--endpoint", `http://127.0.0.1:${port}`], { env });
+      expect(r.stderr).toBe("");
+      expect(seen).toEqual([undefined]);
+      // Named for this lambkin (--auth), they are always used.
+      const named = await runCli(
+        ["invoke", "echo", "--endpoint", `http://127.0.0.1:${port}`, "--auth", AUTH],
+        {
+          env: NO_AWS,
+        },
+      );
+      expect(named.stderr).toBe("");
+      expect(seen[1]).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDLAMBKINTEST\/\d{8}\/us-east-1\/lambda\/aws4_request/,
+      );
+    } finally {
+      server.close();
     }
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { findTemplate } from "@lambkin/template";
 import { type ParsedArgs, UsageError } from "./args.ts";
-import { findCredentials, signedIfAble } from "./credentials.ts";
+import { findCredentials, sendSigned } from "./credentials.ts";
 import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
 import { answerCut, apiError, callFailed, connectionRefused } from "./invoke-api-client.ts";
 import type { Output } from "./output.ts";
@@ -65,14 +65,14 @@ export async function invokeCommand({ values, positionals }: ParsedArgs, out: Ou
     found.config && found.source,
     process.env,
   );
-  const init = await signedIfAble(url, { method: "POST", headers, body: payload }, credentials);
+  const init = { method: "POST", headers, body: payload };
   // The endpoint came from a config (or a template is here) and nothing listens there: run the
   // function from it. Only then: a lambkin that fails or stops during the call may have run the
   // function already, and running it again would repeat its effects.
   const fallback = found.config !== undefined || templateHere;
   let response: Response;
   try {
-    response = await fetch(url, init);
+    response = await sendSigned(url, init, credentials, (signed) => fetch(url, signed));
   } catch (error) {
     if (fallback && connectionRefused(error)) return oneShot();
     throw callFailed(url, error, { source, functionName: name });

@@ -3,7 +3,7 @@
  */
 import { INVOKE_API_VERSION } from "@lambkin/protocol";
 import { type ParsedArgs, UsageError } from "./args.ts";
-import { findCredentials, signedIfAble } from "./credentials.ts";
+import { findCredentials, sendSigned } from "./credentials.ts";
 import { type EndpointFlags, endpointUrl, findEndpoint } from "./find-endpoint.ts";
 import { apiError, request } from "./invoke-api-client.ts";
 import type { Output } from "./output.ts";
@@ -28,8 +28,9 @@ export async function listCommand({ values, positionals }: ParsedArgs, out: Outp
     found.config && source,
     process.env,
   );
-  const init = await signedIfAble(url, { method: "GET", headers: {} }, credentials);
-  const response = await request(url, init, source);
+  const response = await sendSigned(url, { method: "GET", headers: {} }, credentials, (init) =>
+    request(url, init, source),
+  );
   if (response.status >= 300) throw await apiError(response, credentials?.source);
   const { Functions = [] } = (await response.json()) as { Functions?: FunctionConfiguration[] };
   if (Functions.length === 0) {
