@@ -128,6 +128,24 @@ const KINDS = [
 ] as const;
 
 describe.each(["node", "bun", "deno"] as Engine[])("the sandbox on a %s host", (engine) => {
+  it('is on by default; --no-sandbox and "sandbox": false turn it off', async () => {
+    const echo = { runtime: "provided", codeDir: echoDir, timeout: 10 };
+    const runs = [
+      { args: [], sandbox: undefined, parent: "bwrap" },
+      { args: ["--no-sandbox"], sandbox: undefined, parent: engineName(engine) },
+      { args: [], sandbox: false, parent: engineName(engine) },
+    ];
+    for (const run of runs) {
+      const { dir } = tempConfig({ port: 0, urlPort: 0, sandbox: run.sandbox, functions: { echo } });
+      running = await startCli(run.args, { cwd: dir, engine });
+      const res = await fetch(`${running.url}/2015-03-31/functions/echo/invocations`, { method: "POST" });
+      const { pid } = (await res.json()) as { pid: number };
+      expect(parentName(pid), JSON.stringify(run)).toBe(run.parent);
+      await running.stop();
+      running = undefined;
+    }
+  }, 60_000);
+
   describe.each(KINDS)("with $kind", ({ kind, env }) => {
     const bwrap = kind === "bubblewrap";
 
@@ -137,7 +155,7 @@ describe.each(["node", "bun", "deno"] as Engine[])("the sandbox on a %s host", (
       const home = join(homedir(), `.lambkin-sandbox-probe-${randomUUID()}`);
       writeFileSync(home, "secret");
       try {
-        running = await startCli(["--sandbox"], { cwd: project, engine, env });
+        running = await startCli([], { cwd: project, engine, env });
         const paths = {
           home,
           secret: join(repo, "private/secret.txt"),
@@ -166,7 +184,7 @@ describe.each(["node", "bun", "deno"] as Engine[])("the sandbox on a %s host", (
     it("gives two environments writing the same temporary path at once a file each", async () => {
       const { root, project } = monorepo();
       roots.push(root);
-      running = await startCli(["--sandbox"], { cwd: project, engine, env });
+      running = await startCli([], { cwd: project, engine, env });
       // With bubblewrap the fixed path is in /tmp itself; without, in the environment's TMPDIR
       // (/tmp itself is the host's there, as README says).
       const [a, b] = await Promise.all([invoke(running, { mark: "a" }), invoke(running, { mark: "b" })]);
@@ -183,7 +201,7 @@ describe.each(["node", "bun", "deno"] as Engine[])("the sandbox on a %s host", (
         urlPort: 0,
         functions: { echo: { runtime: "provided", codeDir: echoDir, timeout: 10 } },
       });
-      const lk = await startCli(["--sandbox"], { cwd: dir, engine, env });
+      const lk = await startCli([], { cwd: dir, engine, env });
       running = lk;
       const res = await fetch(`${lk.url}/2015-03-31/functions/echo/invocations`, {
         method: "POST",

@@ -57,7 +57,8 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     if (urlPort !== undefined) config.urlPort = urlPort;
     if (values.host !== undefined) config.host = values.host as string;
     if (auth !== undefined) config.auth = auth;
-    if (values.sandbox) config.sandbox = true;
+    if (values["no-sandbox"]) config.sandbox = false;
+    else if (values.sandbox) config.sandbox = true;
     // A long-running lambkin keeps accepted Event invocations across restarts.
     config.eventJournal ??= ".lambkin/events.jsonl";
     if (values.inspect !== undefined)

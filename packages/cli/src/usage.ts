@@ -37,6 +37,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
     inspect: { type: "string" },
     ...templateOptions,
     "no-watch": { type: "boolean" },
+    "no-sandbox": { type: "boolean" },
     sandbox: { type: "boolean" },
   },
   invoke: {
@@ -77,7 +78,7 @@ export const OPTIONS: Record<CommandName | "top", Record<string, OptionSpec>> = 
 export const USAGE: Record<CommandName | "top", string> = {
   top: `usage: lambkin <${COMMANDS.join("|")}> [options]   (lambkin <command> --help for details)`,
   start:
-    "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--auth KEY_ID:SECRET] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION] [--no-watch] [--sandbox]",
+    "usage: lambkin start [--config FILE | --template FILE | --cdk-out DIR [--stack NAME]] [--parameter-overrides 'K=V …'] [--env-vars FILE] [--skip-unsupported] [--port N] [--url-port N] [--host ADDR] [--auth KEY_ID:SECRET] [--log-format text|json] [--host-engine node|bun|deno] [--inspect FUNCTION] [--no-watch] [--no-sandbox]",
   invoke:
     "usage: lambkin invoke <function> [--payload JSON | --payload @FILE | --payload - | --event FILE] [--endpoint URL | --config FILE | --template FILE | --cdk-out DIR] [--auth KEY_ID:SECRET] [--invocation-type RequestResponse|Event|DryRun] [--tail]",
   list: "usage: lambkin list [--endpoint URL | --config FILE] [--auth KEY_ID:SECRET]",
@@ -136,7 +137,8 @@ options:
                            (one JSON object per log record)
       --host-engine E      run lambkin itself on node, bun or deno (relaunches on the workspace's engine)
       --no-watch           do not reload a function when its files or the config file change
-      --sandbox            run each environment in bubblewrap: private /tmp, read-only code folder
+      --no-sandbox         run runtimes without the sandbox (bubblewrap's private /tmp, read-only
+                           code and project folders, no home folder); --sandbox turns it back on
       --inspect FUNCTION   debug FUNCTION (or several, comma-separated): its engine's inspector on
                            127.0.0.1:9229 (the next free port for a later environment), one
                            environment at a time, its timeout waiting while a debugger is connected

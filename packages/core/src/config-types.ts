@@ -71,7 +71,10 @@ export interface FunctionConfig {
 }
 
 export interface LambkinConfig extends AccessConfig {
-  /** Each environment in a sandbox of its own: private /tmp, code read-only (bubblewrap). Default false (opt-in for now). */
+  /**
+   * Each environment in a sandbox of its own (bubblewrap): private /tmp, code and project folders
+   * read-only, no home folder. Default true; without bubblewrap, a TMPDIR per environment.
+   */
   sandbox?: boolean;
   /**
    * A file (relative to the config) where accepted Event invocations are kept until they end, so
@@ -142,7 +145,7 @@ export interface ResolvedConfig {
   asyncRetryDelaysMs: number[];
   /** Allowed origins and hosts, SigV4 credentials (gate/). */
   access: ResolvedAccess;
-  /** Each environment in its own sandbox (sandbox.ts). Default false. */
+  /** Each environment in its own sandbox (sandbox.ts). Default true. */
   sandbox: boolean;
   /** Absolute path of the Event journal, or undefined. */
   eventJournal: string | undefined;

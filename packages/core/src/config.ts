@@ -115,7 +115,7 @@ export async function resolveConfig(
     idleTimeoutMs: idleTimeout * 1000,
     asyncRetryDelaysMs: asyncRetryDelays.map((s) => s * 1000),
     access,
-    sandbox: input.sandbox === undefined ? false : sandboxFlag(input.sandbox),
+    sandbox: input.sandbox === undefined ? true : sandboxFlag(input.sandbox),
     eventJournal:
       input.eventJournal === undefined ? undefined : resolvePath(baseDir, text("eventJournal", "")),
     projectDir: resolvePath(baseDir, "."),

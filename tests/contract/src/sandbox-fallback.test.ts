@@ -1,7 +1,7 @@
 /**
  * The sandbox without bubblewrap (LAMBKIN_BWRAP=none, as on a machine without it): each
  * environment gets a TMPDIR folder of its own, removed with it, and lambkin says once that /tmp
- * itself is shared. Node host, in-process (packages/cli/src/sandbox.test.ts
+ * itself is shared. The sandbox is on by default. Node host, in-process (packages/cli/src/sandbox.test.ts
  * runs the same without bubblewrap on every host engine).
  */
 import { existsSync } from "node:fs";
@@ -18,7 +18,6 @@ beforeAll(async () => {
     {
       port: 0,
       urlPort: 0,
-      sandbox: true,
       functions: { fn: { runtime: "provided", codeDir: "behave", concurrency: 2 } },
     },
     { baseDir: fixturesDir, log: (r) => lines.push(r.line) },

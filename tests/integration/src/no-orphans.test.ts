@@ -28,7 +28,7 @@ afterEach(async () => {
 
 /**
  * Starts `lambkin start` on `engine` with one function of each runtime kind, two environments each,
- * sandboxed in bubblewrap or, with LAMBKIN_BWRAP=none, without it.
+ * sandboxed (the default) in bubblewrap or, with LAMBKIN_BWRAP=none, without it.
  */
 async function startWithEveryRuntime(
   engine: "node" | "bun" | "deno",
@@ -42,7 +42,7 @@ async function startWithEveryRuntime(
     plain: { runtime: "provided", codeDir: PLAIN_DIR, command: ["./bootstrap"], timeout: 60 },
   };
   await writeFile(join(dir, "lambkin.config.json"), JSON.stringify({ functions }));
-  lk = await startLambkinCliWith(["--sandbox", "--config", join(dir, "lambkin.config.json")], {
+  lk = await startLambkinCliWith(["--config", join(dir, "lambkin.config.json")], {
     cwd: dir,
     hostEngine: engine,
     readyTimeoutMs: 30_000,
