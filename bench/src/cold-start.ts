@@ -9,6 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { type Context, ms, reason } from "./context.ts";
 import { ENGINES, type Engine, scriptArgv } from "./engines.ts";
@@ -19,6 +20,16 @@ import { LambkinHost } from "./systems.ts";
 import { WARM_BODY } from "./warm.ts";
 
 const coldName = (engine: Engine, i: number) => `cold-${engine}-${i}`;
+/** The Node function again with `sandbox: false`: the sandbox's share of a cold start. */
+const plainName = (i: number) => `cold-node-nosandbox-${i}`;
+
+/** What lambkin's default sandbox is here: bubblewrap when it finds bwrap, as sandbox.ts does. */
+function defaultSandbox(): "bubblewrap" | "tmpdir" {
+  if (process.env.LAMBKIN_BWRAP === "none") return "tmpdir";
+  if (process.env.LAMBKIN_BWRAP) return "bubblewrap";
+  const dirs = (process.env.PATH ?? "").split(":").filter(Boolean);
+  return dirs.some((dir) => existsSync(`${dir}/bwrap`)) ? "bubblewrap" : "tmpdir";
+}
 
 /** A server that notes when each bare start-up's request arrives (keyed by a token in its path). */
 function arrivals() {
@@ -84,11 +95,12 @@ export async function coldStart(ctx: Context): Promise<void> {
   const { plan, caller, progress } = ctx;
   const n = plan.cold.samples;
   progress.step(`cold start: starting lambkin on node with ${n} fresh functions per runtime engine`);
-  const functions = Object.fromEntries(
-    ENGINES.flatMap((engine) =>
+  const functions = Object.fromEntries([
+    ...ENGINES.flatMap((engine) =>
       Array.from({ length: n }, (_, i) => [coldName(engine, i), functionFor(engine)]),
     ),
-  );
+    ...Array.from({ length: n }, (_, i) => [plainName(i), { ...functionFor("node"), sandbox: false }]),
+  ]);
   const server = arrivals();
   const port = await server.listen();
   // lambkin's REPORT line of a cold start carries its Init Duration (spawn → first `next`) and the
@@ -132,8 +144,8 @@ export async function coldStart(ctx: Context): Promise<void> {
         if (typeof lambkin === "string")
           failures.set(`lambkin-${engine}`, `lambkin did not start: ${lambkin}`);
         else {
-          await add(`lambkin-${engine}`, async () => {
-            const r = await caller.run(lambkin, coldName(engine, i), {
+          const once = (name: string) => async () => {
+            const r = await caller.run(lambkin, name, {
               body: WARM_BODY,
               concurrency: 1,
               warmup: 0,
@@ -142,7 +154,12 @@ export async function coldStart(ctx: Context): Promise<void> {
               expect: "echo",
             });
             return r.p50_ms;
-          });
+          };
+          // Node's function without the sandbox right before or after the sandboxed one.
+          const plain = () => (engine === "node" ? add("lambkin-node-plain", once(plainName(i))) : undefined);
+          if (i % 2 === 1) await plain();
+          await add(`lambkin-${engine}`, once(coldName(engine, i)));
+          if (i % 2 === 0) await plain();
         }
         if (i % 2 === 1) await bare();
       }
@@ -151,6 +168,19 @@ export async function coldStart(ctx: Context): Promise<void> {
     if (typeof lambkin !== "string") await lambkin.stop();
     await server.close();
   }
+  const on = samples.get("lambkin-node");
+  const off = samples.get("lambkin-node-plain");
+  ctx.results.sandbox_cold = {
+    runtime: "node",
+    sandbox: defaultSandbox(),
+    ...(on ? { on_ms: sig(median(on)), samples_on: on.map((v) => sig(v)) } : {}),
+    ...(off ? { off_ms: sig(median(off)), samples_off: off.map((v) => sig(v)) } : {}),
+    ...(on && off ? { cost_ms: sig(median(pairedDifferences(on, off))) } : {}),
+  };
+  if (on && off)
+    progress.figure(
+      `node: sandbox (${defaultSandbox()}) ${ms(median(on))} vs none ${ms(median(off))} cold; paired cost ${ms(median(pairedDifferences(on, off)))}`,
+    );
   for (const engine of ENGINES) {
     const cold = samples.get(`lambkin-${engine}`);
     const bare = samples.get(`bare-${engine}`);

@@ -153,6 +153,13 @@ export function report(r: Results): string {
       ),
     );
   }
+  const sb = r.sandbox_cold;
+  if (sb?.cost_ms !== undefined) {
+    out.push(
+      "",
+      `Sandbox (${sb.sandbox}), Node function cold start (ms, median): ${sb.on_ms} with it, ${sb.off_ms} with sandbox: false; cost ${sb.cost_ms} (median of paired differences)`,
+    );
+  }
   if (r.warm.length > 0) {
     out.push(
       "",

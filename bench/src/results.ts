@@ -64,6 +64,19 @@ export type ColdRow =
       skipped?: string;
     };
 
+export interface SandboxColdRow {
+  runtime: "node";
+  /** What the default sandbox was on this machine: bubblewrap, or a TMPDIR per environment. */
+  sandbox: "bubblewrap" | "tmpdir";
+  /** Median cold invoke with the sandbox and without it. */
+  on_ms?: number;
+  off_ms?: number;
+  /** The median of (sandboxed − unsandboxed) over pairs taken one after the other. */
+  cost_ms?: number;
+  samples_on?: number[];
+  samples_off?: number[];
+}
+
 export interface PayloadRow {
   bytes: number;
   system: System;
@@ -165,6 +178,11 @@ export interface Results {
   };
   payload: PayloadRow[];
   growth: Growth;
+  /**
+   * The cold section's Node function with lambkin's default sandbox and with `sandbox: false`,
+   * sampled one after the other (absent in results from before it existed).
+   */
+  sandbox_cold?: SandboxColdRow;
   /** The reload section (absent in results from before it existed). */
   reload?: ReloadRow[];
   targets: TargetCheck[];

@@ -45,8 +45,37 @@ export function globBase(glob: string): string {
   return base.replace(/\/+$/, "") || "/";
 }
 
+/**
+ * Recent answers: environments started together (a burst of invokes, a reload under load) share
+ * one look at the disk; one started 2 s later looks again, so a folder that appeared since (an
+ * `npm install`) is seen.
+ */
+const recent = new Map<string, { until: number; args: Promise<string[]> }>();
+const REUSE_MS = 2000;
+
 /** bubblewrap arguments (`--ro-bind`, `--tmpfs`) that make the folders above visible. */
-export async function mountArgs(platform: Platform, input: MountInput): Promise<string[]> {
+export function mountArgs(platform: Platform, input: MountInput): Promise<string[]> {
+  const { fn } = input;
+  const key = JSON.stringify([
+    fn.codeDir,
+    fn.layers,
+    fn.watch,
+    input.argv,
+    input.path,
+    input.projectDir,
+    input.home,
+    input.hidden,
+  ]);
+  const now = performance.now();
+  for (const [k, v] of recent) if (v.until < now) recent.delete(k);
+  const hit = recent.get(key);
+  if (hit) return hit.args;
+  const args = lookAtDisk(platform, input);
+  recent.set(key, { until: now + REUSE_MS, args });
+  return args;
+}
+
+async function lookAtDisk(platform: Platform, input: MountInput): Promise<string[]> {
   const { fn, home } = input;
   // Whole trees a user may mean: never "/", the home folder or anything above it.
   const tooWide = (dir: string) => dir === "/" || (home !== undefined && isWithin(home, dir));

@@ -158,7 +158,7 @@ export async function sandboxed(
   if (!warned) {
     warned = true;
     options.warn(
-      `${found.missing}: each environment gets a TMPDIR of its own, but /tmp itself is shared and ephemeralStorage is not enforced (install bubblewrap for a private /tmp per environment, or turn the sandbox off with --no-sandbox)`,
+      `${found.missing}: each environment gets a TMPDIR of its own, but /tmp itself is shared and ephemeralStorage is not enforced (on Linux, install bubblewrap for a private /tmp per environment; --no-sandbox turns the sandbox off)`,
     );
   }
   const tmp = `${options.stateDir}/tmp-${options.environmentId}`;
