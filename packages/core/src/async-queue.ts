@@ -27,6 +27,8 @@ export interface AsyncEvent {
   receivedAt: number;
   /** For an invocation record sent to a destination function: the request id it is the record of. */
   recordOf?: string;
+  /** Destination invocations that led to this event (0 or absent: a caller sent it). */
+  chain?: number;
 }
 
 const THROTTLE_BACKOFF_START_MS = 1000;
@@ -56,9 +58,16 @@ export class AsyncQueue {
     this.#destinations = new Destinations({
       log: ctx.log,
       host: ctx.host,
-      enqueue: (functionName, payload, recordOf) => {
+      enqueue: (functionName, payload, recordOf, chain) => {
         const invokedArn = functionArnOf(functionName, this.#ctx.config);
-        const event = { requestId: newRequestId(), payload, traceId: newTraceId(), invokedArn, recordOf };
+        const event = {
+          requestId: newRequestId(),
+          payload,
+          traceId: newTraceId(),
+          invokedArn,
+          recordOf,
+          chain,
+        };
         return this.enqueue(functionName, { ...event, receivedAt: Date.now() });
       },
     });

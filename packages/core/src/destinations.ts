@@ -34,6 +34,9 @@ export interface InvocationRecord {
   responsePayload?: unknown;
 }
 
+/** Destination invocations in a row (A's record invokes B, B's invokes C, …) before lambkin stops. */
+export const MAX_CHAIN = 16;
+
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
@@ -89,7 +92,7 @@ export interface DestinationContext {
    * Queues the record as an Event invocation of another function, journaled like any event and
    * marked as the record of `recordOf` (so a restart knows that event had ended).
    */
-  enqueue(functionName: string, payload: Uint8Array, recordOf: string): Promise<void>;
+  enqueue(functionName: string, payload: Uint8Array, recordOf: string, chain: number): Promise<void>;
 }
 
 export class Destinations {
@@ -128,7 +131,7 @@ export class Destinations {
         line,
       });
     try {
-      await this.#send(dest, record);
+      await this.#send(dest, record, (event.chain ?? 0) + 1);
       if (condition !== "Success") note(`Async event record (${condition}) sent to ${shown(when, dest)}`);
     } catch (error) {
       note(
@@ -137,16 +140,22 @@ export class Destinations {
     }
   }
 
-  async #send(dest: ResolvedDestination, record: InvocationRecord): Promise<void> {
+  async #send(dest: ResolvedDestination, record: InvocationRecord, chain: number): Promise<void> {
     const json = JSON.stringify(record);
     if (dest.kind === "function") {
+      // Functions that are each other's destinations would invoke each other without end.
+      if (chain >= MAX_CHAIN) {
+        throw new Error(
+          `it would be invocation ${chain + 1} of a chain of destinations; lambkin stops such a loop at ${MAX_CHAIN}, as Lambda stops recursive loops after about 16 invocations`,
+        );
+      }
       const bytes = encoder.encode(json);
       if (bytes.byteLength > MAX_ASYNC_PAYLOAD_BYTES) {
         throw new Error(
           `the record is ${bytes.byteLength} bytes, over the ${MAX_ASYNC_PAYLOAD_BYTES} an Event invocation takes (AWS counts a DestinationDeliveryFailures)`,
         );
       }
-      return this.#ctx.enqueue(dest.functionName, bytes, record.requestContext.requestId);
+      return this.#ctx.enqueue(dest.functionName, bytes, record.requestContext.requestId, chain);
     }
     const host = this.#ctx.host;
     if (!host) throw new Error("this platform cannot write files");

@@ -29,6 +29,7 @@ type Record =
       receivedAt: number;
       /** The event is the invocation record of this request id, for a destination function. */
       recordOf?: string;
+      chain?: number;
     }
   | { op: "attempt"; requestId: string; attempt: number }
   | { op: "done"; requestId: string };
@@ -87,6 +88,7 @@ export class EventJournal {
             invokedArn: record.invokedArn,
             receivedAt: record.receivedAt,
             recordOf: record.recordOf,
+            chain: record.chain,
           },
         });
       } else if (record.op === "attempt") {
@@ -142,6 +144,6 @@ function acceptedRecord(fn: string, event: AsyncEvent): Record {
     traceId: event.traceId,
     invokedArn: event.invokedArn,
     receivedAt: event.receivedAt,
-    ...(event.recordOf === undefined ? {} : { recordOf: event.recordOf }),
+    ...(event.recordOf === undefined ? {} : { recordOf: event.recordOf, chain: event.chain }),
   };
 }

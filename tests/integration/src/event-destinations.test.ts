@@ -190,3 +190,26 @@ describe.each(["node", "bun", "deno"] as const)("Event destinations (host %s)", 
     expect(lk.linesOf("old-event-1").some((l) => l.startsWith("START"))).toBe(false);
   }, 60_000);
 });
+
+it("stops functions that are each other's onSuccess destination after 16 invocations", async () => {
+  dir = await mkdtemp(join(tmpdir(), "lambkin-destinations-loop-"));
+  const fn = (other: string) => ({
+    runtime: "node",
+    codeDir: ".",
+    handler: "index.audit",
+    environment: { AUDIT_FILE: join(dir!, "runs.jsonl") },
+    destinations: { onSuccess: { function: other } },
+  });
+  await writeFile(join(dir, "index.mjs"), HANDLERS);
+  const config = { sandbox: false, functions: { ping: fn("pong"), pong: fn("ping") } };
+  await writeFile(join(dir, "lambkin.config.json"), JSON.stringify(config));
+  lk = await start(dir, "node");
+  await sendEvent(lk.url, "ping", { hop: 0 });
+  const stopped = await lk.waitForRecord((r) => r.line.includes("lambkin stops such a loop at 16"), 30_000);
+  expect(stopped.line).toMatch(
+    /^Async event record \(Success\) not delivered to onSuccess function p[io]ng: /,
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  // The caller's event and 15 records, each invoked once: ping, pong, ping, …
+  expect(await linesOf(join(dir, "runs.jsonl"), 16)).toHaveLength(16);
+}, 60_000);
