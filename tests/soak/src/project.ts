@@ -3,8 +3,8 @@ import { join } from "node:path";
 
 // The soak's project, as a user writes one: a handler file and a lambkin.config.json in one
 // folder, which is also the functions' code folder. Every payload carries a unique `id` that the
-// answer must echo; `ev` notes each run of an Event in a side file (the runtimes share the host's
-// files: sandbox off), and its destinations are files. The journal and the destination files sit
+// answer must echo; `ev` notes each run of an Event in a side file (it runs outside the sandbox;
+// the other functions run in it, lambkin's default), and its destinations are files. The journal and the destination files sit
 // in the code folder on purpose: lambkin must not take its own writes for code changes.
 
 /** Lines a flooding invocation prints (about 220 bytes each). */
@@ -85,7 +85,6 @@ export async function writeProject(dir: string, tag: string): Promise<Project> {
     ...more,
   });
   const config = {
-    sandbox: false,
     // A failed event is retried once, 0.1 s later (Lambda: twice, after 1 and 2 minutes).
     asyncRetryDelays: [0.1],
     eventJournal: "journal/events.jsonl",
@@ -94,7 +93,9 @@ export async function writeProject(dir: string, tag: string): Promise<Project> {
       crash: fn("crash"),
       slow: fn("slow", { timeout: 1 }),
       streamer: fn("streamer"),
+      // Outside the sandbox (the default for the others): it notes its runs in the project folder.
       ev: fn("ev", {
+        sandbox: false,
         maximumRetryAttempts: 1,
         queueSize: 100_000,
         destinations: {
