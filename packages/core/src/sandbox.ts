@@ -65,8 +65,11 @@ export interface SandboxedCommand {
   cleanup(): Promise<void>;
 }
 
-/** What the sandbox needs on the host: bwrap, and an `env` that can set signal dispositions. */
-type Tools = { bwrap: string; env: string } | { missing: string };
+/**
+ * What the sandbox needs on the host: bwrap, and an `env` that can set signal dispositions; or,
+ * when something is missing, why and what to do about it.
+ */
+type Tools = { bwrap: string; env: string } | { missing: string; fix: string };
 
 let tools: Promise<Tools> | undefined;
 
@@ -79,23 +82,35 @@ async function which(platform: Platform, name: string): Promise<string | undefin
   return undefined;
 }
 
-/** bwrap and env, found (and env's signal options tried) once per process. */
+/**
+ * bwrap and env, found once per process and tried once as lambkin will run them: bwrap fails
+ * where the kernel refuses unprivileged user namespaces (some containers, hardened kernels), and
+ * that is better said once than as every function's exit.
+ */
 function findTools(platform: Platform): Promise<Tools> {
   tools ??= (async (): Promise<Tools> => {
+    const install = "on Linux, install bubblewrap for a private /tmp per environment";
     // LAMBKIN_BWRAP names the bwrap to use, or `none` to run without one.
     const chosen = platform.env.LAMBKIN_BWRAP;
-    if (chosen === "none") return { missing: "LAMBKIN_BWRAP is none" };
+    if (chosen === "none") return { missing: "LAMBKIN_BWRAP is none", fix: "unset it to use bubblewrap" };
     const bwrap = chosen || (await which(platform, "bwrap"));
-    if (!bwrap) return { missing: "bubblewrap (bwrap) is not installed" };
+    if (!bwrap) return { missing: "bubblewrap (bwrap) is not installed", fix: install };
+    if (!(await platform.stat(bwrap))?.isFile)
+      return { missing: `LAMBKIN_BWRAP is ${bwrap}, which is not a file`, fix: "name bwrap's path or none" };
     const env = (await which(platform, "env")) ?? "/usr/bin/env";
-    const probe = platform.spawn([env, "--ignore-signal=TERM", "--default-signal=TERM", "true"], {
-      cwd: "/",
-      env: { PATH: "/usr/bin:/bin" },
-    });
+    const probe = platform.spawn(
+      [env, "--ignore-signal=TERM", bwrap, "--ro-bind", "/", "/", "--", env, "--default-signal=TERM", "true"],
+      { cwd: "/", env: { PATH: "/usr/bin:/bin" } },
+    );
     void probe.stdout.cancel();
-    void probe.stderr.cancel();
-    if ((await probe.exited).code !== 0)
-      return { missing: `${env} cannot set signal dispositions (GNU coreutils 8.31 or later is needed)` };
+    const [status, stderr] = await Promise.all([probe.exited, new Response(probe.stderr).text()]);
+    if (status.code !== 0) {
+      const why = stderr.trim().split("\n")[0] || `exit ${status.code ?? status.signal}`;
+      return {
+        missing: `the sandbox cannot start here (${why})`,
+        fix: "bubblewrap needs unprivileged user namespaces, and env GNU coreutils 8.31 or later",
+      };
+    }
     return { bwrap, env };
   })();
   return tools;
@@ -158,7 +173,7 @@ export async function sandboxed(
   if (!warned) {
     warned = true;
     options.warn(
-      `${found.missing}: each environment gets a TMPDIR of its own, but /tmp itself is shared and ephemeralStorage is not enforced (on Linux, install bubblewrap for a private /tmp per environment; --no-sandbox turns the sandbox off)`,
+      `${found.missing}: each environment gets a TMPDIR of its own, but /tmp itself is shared and ephemeralStorage is not enforced (${found.fix}; --no-sandbox turns the sandbox off)`,
     );
   }
   const tmp = `${options.stateDir}/tmp-${options.environmentId}`;
