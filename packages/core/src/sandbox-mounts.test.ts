@@ -27,7 +27,10 @@ function disk(dirs: string[], files: string[], links: Record<string, string> = {
     },
     host: {
       readDir: async (path: string) => entries(path),
-      realPath: async (path: string) => (dirSet.has(resolve(path)) ? resolve(path) : undefined),
+      realPath: async (path: string) => {
+        const real = resolve(path);
+        return dirSet.has(real) || files.includes(real) ? real : undefined;
+      },
     },
   } as unknown as Platform;
 }
@@ -115,6 +118,22 @@ describe("mountArgs", () => {
     expect(all).not.toContain("/home");
     expect(all).not.toContain("/");
     expect(all).toContain("/home/me/repo/app/fn");
+  });
+
+  it("mounts where /etc/resolv.conf links to (systemd-resolved), for name resolution", async () => {
+    const args = await mountArgs(
+      disk(
+        [...REPO, "/run", "/run/systemd", "/run/systemd/resolve"],
+        [...FILES, "/run/systemd/resolve/stub-resolv.conf"],
+        {
+          ...LINKS,
+          "/etc/resolv.conf": "/run/systemd/resolve/stub-resolv.conf",
+        },
+      ),
+      input({ path: "/usr/bin" }),
+    );
+    expect(mounted(args)).toContain("/run/systemd/resolve/stub-resolv.conf");
+    expect(mounted(args)).not.toContain("/run");
   });
 
   it("covers lambkin's own folders inside a mounted one with an empty folder", async () => {

@@ -4,7 +4,8 @@
  * On AWS the deployment package holds everything a function needs; locally the project's own
  * layout must just work, so besides the code folder (read-only, as /var/task is) these are mounted
  * read-only at their own paths:
- * - the system folders (/usr, /etc, …) and the folders on the runtime's PATH;
+ * - the system folders (/usr, /etc, …) and the folders on the runtime's PATH, and where
+ *   /etc/resolv.conf links to (name resolution works as on the host);
  * - the project folder (the config's or template's), unless it is the home folder or above it;
  * - the layers, and the folders the function's `watch` globs start from (shared code: `../lib`);
  * - the engine and the files its command names, with their folders;
@@ -17,6 +18,8 @@ import type { ResolvedFunction } from "./config.ts";
 import type { HostFiles, Platform } from "./platform.ts";
 
 const SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt"];
+/** Files of /etc that often link elsewhere and that the network needs. */
+const NETWORK_FILES = ["/etc/resolv.conf", "/etc/hosts"];
 
 export interface MountInput {
   fn: ResolvedFunction;
@@ -114,6 +117,12 @@ async function lookAtDisk(platform: Platform, input: MountInput): Promise<string
     }
   }
   if (platform.host) {
+    // The network is the host's: name resolution too, where /etc/resolv.conf links out of /etc
+    // (systemd-resolved's /run/systemd/resolve/stub-resolv.conf on Ubuntu, Fedora, …).
+    for (const file of NETWORK_FILES) {
+      const target = await platform.host.realPath(file);
+      if (target && target !== file) wanted.add(target);
+    }
     for (const dir of [...modules, `${fn.codeDir}/node_modules`]) {
       for (const target of await linkedPackages(platform.host, dir)) wanted.add(target);
     }
