@@ -19,105 +19,15 @@ import {
   STREAMING_HEADERS,
   trailerSafe,
 } from "./response-stream-protocol.ts";
+import { base64, chunked, encoder, type RawWrite, toBytes } from "./stream-bytes.ts";
+import { Emitter } from "./stream-emitter.ts";
 import { authority } from "./transport.ts";
-import { Connection, concat } from "./transport-deno.ts";
+import { Connection } from "./transport-deno.ts";
 
-type Listener = (...args: any[]) => void;
 type WriteCallback = (error?: Error | null) => void;
-type RawWrite = (chunk: string | Uint8Array) => void;
 
-const encoder = new TextEncoder();
-const CRLF = encoder.encode("\r\n");
 /** A Writable's default highWaterMark for bytes. */
 const DEFAULT_HIGH_WATER_MARK = 16 * 1024;
-
-/** The EventEmitter methods that code handed a Writable calls. */
-class Emitter {
-  readonly #events = new Map<string | symbol, Listener[]>();
-
-  on(event: string | symbol, listener: Listener): this {
-    return this.#add(event, listener, false);
-  }
-  addListener(event: string | symbol, listener: Listener): this {
-    return this.#add(event, listener, false);
-  }
-  prependListener(event: string | symbol, listener: Listener): this {
-    return this.#add(event, listener, true);
-  }
-  once(event: string | symbol, listener: Listener): this {
-    return this.#add(event, this.#onceWrapper(event, listener), false);
-  }
-  prependOnceListener(event: string | symbol, listener: Listener): this {
-    return this.#add(event, this.#onceWrapper(event, listener), true);
-  }
-  off(event: string | symbol, listener: Listener): this {
-    return this.removeListener(event, listener);
-  }
-  removeListener(event: string | symbol, listener: Listener): this {
-    const list = this.#events.get(event);
-    if (!list) return this;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const l = list[i] as Listener & { listener?: Listener };
-      if (l === listener || l.listener === listener) {
-        list.splice(i, 1);
-        break;
-      }
-    }
-    return this;
-  }
-  removeAllListeners(event?: string | symbol): this {
-    if (event === undefined) this.#events.clear();
-    else this.#events.delete(event);
-    return this;
-  }
-  emit(event: string | symbol, ...args: unknown[]): boolean {
-    const list = this.#events.get(event);
-    if (!list || list.length === 0) {
-      if (event === "error") throw args[0];
-      return false;
-    }
-    for (const listener of [...list]) listener.apply(this, args);
-    return true;
-  }
-  listenerCount(event: string | symbol): number {
-    return this.#events.get(event)?.length ?? 0;
-  }
-  listeners(event: string | symbol): Listener[] {
-    return (this.#events.get(event) ?? []).map((l) => (l as { listener?: Listener }).listener ?? l);
-  }
-  rawListeners(event: string | symbol): Listener[] {
-    return [...(this.#events.get(event) ?? [])];
-  }
-  eventNames(): (string | symbol)[] {
-    return [...this.#events.keys()].filter((e) => this.listenerCount(e) > 0);
-  }
-  setMaxListeners(_n: number): this {
-    return this;
-  }
-  getMaxListeners(): number {
-    return 10;
-  }
-
-  #add(event: string | symbol, listener: Listener, prepend: boolean): this {
-    let list = this.#events.get(event);
-    if (!list) {
-      list = [];
-      this.#events.set(event, list);
-    }
-    if (prepend) list.unshift(listener);
-    else list.push(listener);
-    return this;
-  }
-
-  #onceWrapper(event: string | symbol, listener: Listener): Listener {
-    const wrapper = (...args: unknown[]) => {
-      this.removeListener(event, wrapper);
-      listener.apply(this, args);
-    };
-    (wrapper as { listener?: Listener }).listener = listener;
-    return wrapper;
-  }
-}
 
 export class DenoResponseStream extends Emitter {
   readonly #target: ResponseStreamTarget;
@@ -476,33 +386,4 @@ export class DenoResponseStream extends Emitter {
 
 function streamError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
-}
-
-/** One chunk of a chunked body: size in hex, the bytes, CRLF. */
-function chunked(bytes: Uint8Array): Uint8Array {
-  return concat([encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF]);
-}
-
-/**
- * What Buffer.from(chunk, encoding) gives: UTF-8 text, bytes as they are, anything else as JSON.
- * Other text encodings (latin1, base64, hex…) are rare enough to leave to Buffer itself, loaded then.
- */
-function toBytes(chunk: unknown, encoding: string): Uint8Array {
-  if (typeof chunk === "string") {
-    if (/^utf-?8$/i.test(encoding)) return encoder.encode(chunk);
-    const { Buffer } = globalThis as unknown as {
-      Buffer: { from(text: string, encoding: string): Uint8Array };
-    };
-    return Buffer.from(chunk, encoding);
-  }
-  if (chunk instanceof Uint8Array) return chunk;
-  return encoder.encode(JSON.stringify(chunk) ?? "");
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }
