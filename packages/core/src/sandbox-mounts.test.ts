@@ -136,6 +136,25 @@ describe("mountArgs", () => {
     expect(mounted(args)).not.toContain("/run");
   });
 
+  it("mounts the folders on PATH, and a version manager's whole folder for its shims", async () => {
+    const dirs = [
+      ...REPO,
+      "/home/me/.pyenv",
+      "/home/me/.pyenv/shims",
+      "/home/me/.pyenv/versions",
+      "/tmp",
+      "/tmp/x",
+      "/home/me/bin",
+    ];
+    const args = await mountArgs(
+      disk(dirs, FILES, LINKS),
+      input({ path: "/home/me/.pyenv/shims:/home/me/bin:/tmp/x" }),
+    );
+    expect(mounted(args)).toContain("/home/me/.pyenv");
+    expect(mounted(args)).toContain("/home/me/bin");
+    expect(mounted(args)).not.toContain("/tmp/x");
+  });
+
   it("covers lambkin's own folders inside a mounted one with an empty folder", async () => {
     const args = await mountArgs(
       disk(REPO, FILES, LINKS),

@@ -4,7 +4,8 @@
  * On AWS the deployment package holds everything a function needs; locally the project's own
  * layout must just work, so besides the code folder (read-only, as /var/task is) these are mounted
  * read-only at their own paths:
- * - the system folders (/usr, /etc, …) and the folders on the runtime's PATH, and where
+ * - the system folders (/usr, /etc, …) and the folders on the runtime's PATH (a version manager's
+ *   whole folder for its `shims`: pyenv, rbenv, asdf), and where
  *   /etc/resolv.conf links to (name resolution works as on the host);
  * - the project folder (the config's or template's), unless it is the home folder or above it;
  * - the layers, and the folders the function's `watch` globs start from (shared code: `../lib`);
@@ -127,8 +128,13 @@ async function lookAtDisk(platform: Platform, input: MountInput): Promise<string
       for (const target of await linkedPackages(platform.host, dir)) wanted.add(target);
     }
   }
-  // The runtime's PATH, but not the host's /tmp (the sandbox has its own).
-  for (const dir of input.path.split(":")) if (dir.startsWith("/") && !isWithin(dir, "/tmp")) wanted.add(dir);
+  // The runtime's PATH, but not the host's /tmp (the sandbox has its own). A version manager's
+  // `shims` folder (pyenv, rbenv, asdf, nodenv) runs interpreters kept beside it: its whole folder.
+  for (const dir of input.path.split(":")) {
+    if (!dir.startsWith("/") || isWithin(dir, "/tmp")) continue;
+    const manager = dir.endsWith("/shims") ? parentOf(dir) : undefined;
+    wanted.add(manager && !tooWide(manager) ? manager : dir);
+  }
 
   // Parents before children, and nothing already inside a mounted folder.
   const mounted: string[] = [];
