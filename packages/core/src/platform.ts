@@ -129,6 +129,8 @@ export interface HostFiles {
   readDir(path: string): Promise<DirEntry[]>;
   /** The path with every link resolved, or undefined when nothing is there. */
   realPath(path: string): Promise<string | undefined>;
+  /** The first `bytes` bytes of a file as text (a `#!` line), or undefined when it cannot be read. */
+  readStart(path: string, bytes: number): Promise<string | undefined>;
 }
 
 export interface DirEntry {

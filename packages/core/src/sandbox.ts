@@ -141,6 +141,9 @@ export async function sandboxed(
   const none: SandboxedCommand = { argv, env, exitStatus: same, cleanup: async () => {} };
   if (!options.enabled) return none;
   const found = await findTools(platform);
+  // What cannot start on the host is left to the platform's spawn, which says what is missing and
+  // the fix (failed-child.ts); nothing runs, so nothing runs unsandboxed.
+  if ("bwrap" in found && !(await startsOnHost(platform, argv[0], fn.codeDir, env.PATH))) return none;
   if ("bwrap" in found) {
     const mounts = await mountArgs(platform, {
       fn,
@@ -179,6 +182,36 @@ export async function sandboxed(
   const tmp = `${options.stateDir}/tmp-${options.environmentId}`;
   await host.mkdir(tmp);
   return { argv, env: { ...env, TMPDIR: tmp }, exitStatus: same, cleanup: () => host.remove(tmp) };
+}
+
+/**
+ * Whether `program` could start in `cwd` on the host: its folder, the program (on `path` when it
+ * has no slash), its permission and its `#!` interpreter are there. Inside bubblewrap a missing
+ * one would only show as env's "No such file or directory".
+ */
+async function startsOnHost(
+  platform: Platform,
+  program: string | undefined,
+  cwd: string,
+  path: string | undefined,
+): Promise<boolean> {
+  if (!program || !(await platform.stat(cwd))?.isDirectory) return false;
+  let file: string | undefined = program.startsWith("/") ? program : `${cwd}/${program}`;
+  if (!program.includes("/")) {
+    file = undefined;
+    for (const dir of (path ?? "").split(":")) {
+      if (dir && (await platform.stat(`${dir}/${program}`))?.isFile) {
+        file = `${dir}/${program}`;
+        break;
+      }
+    }
+  }
+  const info = file ? await platform.stat(file) : undefined;
+  if (!file || !info?.isFile || (info.mode !== 0 && (info.mode & 0o111) === 0)) return false;
+  const start = await platform.host?.readStart(file, 256);
+  if (!start?.startsWith("#!")) return true;
+  const interpreter = start.slice(2).split("\n", 1)[0]!.trim().split(/\s+/)[0];
+  return !interpreter || (await platform.stat(interpreter)) !== undefined;
 }
 
 function sandboxEnv(env: Record<string, string>): Record<string, string> {

@@ -4,7 +4,7 @@
  * adapters reuse this as it is.
  */
 import { appendFileSync, closeSync, fsyncSync, openSync, writeFileSync, writeSync } from "node:fs";
-import { mkdir, readdir, readFile, realpath, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import type { HostFiles } from "@lambkin/core";
 
@@ -51,4 +51,17 @@ export const hostFiles: HostFiles = {
     }));
   },
   realPath: (path) => realpath(path).catch(() => undefined),
+  async readStart(path, bytes) {
+    try {
+      const file = await open(path, "r");
+      try {
+        const { buffer, bytesRead } = await file.read(Buffer.alloc(bytes), 0, bytes, 0);
+        return buffer.subarray(0, bytesRead).toString("utf8");
+      } finally {
+        await file.close();
+      }
+    } catch {
+      return undefined;
+    }
+  },
 };
