@@ -3,6 +3,8 @@
 // event that fails every attempt lands once in the onFailure JSON-lines file with Lambda's record
 // (RetriesExhausted, the error payload); an event accepted before a kill -9 is run after the
 // restart and its record delivered once; one too old by then goes to onFailure as EventAgeExceeded.
+// On the Node host also: a loop of destinations stops, and a SAM template's EventInvokeConfig is
+// wired as its user starts it (lambkin start --template).
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -212,4 +214,47 @@ it("stops functions that are each other's onSuccess destination after 16 invocat
   await new Promise((r) => setTimeout(r, 1000));
   // The caller's event and 15 records, each invoked once: ping, pong, ping, …
   expect(await linesOf(join(dir, "runs.jsonl"), 16)).toHaveLength(16);
+}, 60_000);
+
+it("wires a SAM template's EventInvokeConfig Lambda destination, and says once that an SQS one is not run", async () => {
+  dir = await mkdtemp(join(tmpdir(), "lambkin-destinations-sam-"));
+  await writeFile(join(dir, "index.mjs"), HANDLERS);
+  await writeFile(
+    join(dir, "template.yaml"),
+    `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: .
+      Handler: index.work
+      Runtime: nodejs22.x
+      EventInvokeConfig:
+        MaximumRetryAttempts: 0
+        DestinationConfig:
+          OnSuccess: { Type: Lambda, Destination: !GetAtt Audit.Arn }
+          OnFailure: { Type: SQS, Destination: arn:aws:sqs:us-east-1:123456789012:failed }
+  Audit:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: .
+      Handler: index.audit
+      Runtime: nodejs22.x
+      Environment:
+        Variables:
+          AUDIT_FILE: ${join(dir, "audit.jsonl")}
+`,
+  );
+  // The audit function writes into the project folder: outside the sandbox.
+  lk = await startLambkinCliWith(["--template", "template.yaml", "--no-sandbox"], { cwd: dir });
+  const ok = await sendEvent(lk.url, "Orders", { id: "sam-1" });
+  const [record] = await linesOf(join(dir, "audit.jsonl"), 1);
+  expect(record).toMatchObject({
+    requestContext: { requestId: ok, functionArn: `${ARN}:Orders:$LATEST`, condition: "Success" },
+    responsePayload: { echo: "sam-1" },
+  });
+  const warning =
+    "Orders.Properties.EventInvokeConfig.DestinationConfig.OnFailure: the SQS destination is not run locally";
+  expect(lk.output().split(warning).length - 1).toBe(1);
 }, 60_000);
