@@ -75,20 +75,39 @@ export async function startLambkin(
   reader(child.stdout!);
   reader(child.stderr!);
   const tail = () => kept.join("\n");
-  const line = await Promise.race([
-    readyLine,
-    exited.then((exit) => {
-      throw new Error(`lambkin start exited (${JSON.stringify(exit)}) before it was ready:\n${tail()}`);
-    }),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`lambkin start: not ready within 60 s:\n${tail()}`)), 60_000),
-    ),
-  ]);
+  let line: Record<string, string>;
   let hostPid = cliPid;
-  if (engine !== "node") {
-    const host = descendantsOf(cliPid).find((pid) => new RegExp(`/${engine}(\\.exe)?$`).test(programOf(pid)));
-    if (host === undefined) throw new Error(`no ${engine} process below the lambkin CLI (${cliPid})`);
-    hostPid = host;
+  try {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    line = await Promise.race([
+      readyLine,
+      exited.then((exit) => {
+        throw new Error(`lambkin start exited (${JSON.stringify(exit)}) before it was ready:\n${tail()}`);
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`lambkin start: not ready within 60 s:\n${tail()}`)),
+          60_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (engine !== "node") {
+      const host = descendantsOf(cliPid).find((pid) =>
+        new RegExp(`/${engine}(\\.exe)?$`).test(programOf(pid)),
+      );
+      if (host === undefined) throw new Error(`no ${engine} process below the lambkin CLI (${cliPid})`);
+      hostPid = host;
+    }
+  } catch (error) {
+    // Whatever went wrong, no lambkin of a failed start stays behind.
+    for (const pid of [...descendantsOf(cliPid), cliPid]) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+    throw error;
   }
   return {
     invokeUrl: line.invokeUrl!,
