@@ -13,6 +13,9 @@ describe.each(ENGINES)("a runtime that cannot start, lambkin on %s", (engine) =>
     const { dir } = tempConfig({
       port: 0,
       urlPort: 0,
+      // These lines explain the engine's own spawn failing; in the sandbox the program spawned is
+      // bwrap, which reports what it cannot run itself.
+      sandbox: false,
       functions: {
         nopath: { runtime: "provided", codeDir: "fn", command: ["lambkin-no-such-tool"] },
         interp: { runtime: "provided", codeDir: "fn" },
@@ -41,6 +44,7 @@ describe.each(ENGINES)("a runtime that cannot start, lambkin on %s", (engine) =>
     const { dir } = tempConfig({
       port: 0,
       urlPort: 0,
+      sandbox: false, // as above: the engine's spawn fails, not bwrap's
       functions: { hello: { runtime: "node", codeDir: "hello", handler: "index.handler" } },
     });
     const code = join(dir, "hello");
@@ -52,8 +56,42 @@ describe.each(ENGINES)("a runtime that cannot start, lambkin on %s", (engine) =>
       const r = await runCli(["invoke", "hello", "--endpoint", lk.url], { cwd: dir });
       expect(r.code).toBe(1);
       await lk.waitFor(
-        `cannot run "${process.execPath}" in ${code}: its folder ${code} does not exist: create it, or point the function's codeDir at its code`,
+        `cannot run "${process.execPath}" in ${code}: the code folder ${code} does not exist: create it, or point the function's codeDir at its code`,
       );
+    } finally {
+      await lk.stop();
+    }
+  }, 60_000);
+
+  it("a provided function whose code folder was deleted: AWS's words first, then the folder and the fix", async () => {
+    const { dir } = tempConfig({
+      port: 0,
+      urlPort: 0,
+      functions: { gone: { runtime: "provided", codeDir: "gone" } },
+    });
+    const code = join(dir, "gone");
+    mkdirSync(code);
+    writeFileSync(join(code, "bootstrap"), "#!/bin/sh\nexit 0\n");
+    chmodSync(join(code, "bootstrap"), 0o755);
+    // Watching, as `lambkin start` does by default: the watcher says what invokes will answer.
+    // (In the sandbox too: lambkin looks for the program before anything is spawned.)
+    const lk = await startCli([], { cwd: dir, engine });
+    try {
+      // One invoke first, as a user's would be: the watcher is watching by the time it is answered.
+      expect((await runCli(["invoke", "gone", "--endpoint", lk.url], { cwd: dir })).code).toBe(1);
+      rmSync(code, { recursive: true });
+      await lk.waitFor(
+        "Code folder gone was deleted: invokes answer Runtime.InvalidEntrypoint until it is back",
+      );
+      const r = await runCli(["invoke", "gone", "--endpoint", lk.url], { cwd: dir });
+      expect(r.code).toBe(1);
+      const why = `fork/exec ${code}/bootstrap: no such file or directory (lambkin: the code folder ${code} does not exist: create it, or point the function's codeDir at its code)`;
+      expect(JSON.parse(r.stdout)).toEqual({
+        errorType: "Runtime.InvalidEntrypoint",
+        errorMessage: expect.stringMatching(/^RequestId: [0-9a-f-]{36} Error: /),
+      });
+      expect(JSON.parse(r.stdout).errorMessage.replace(/^RequestId: \S+ Error: /, "")).toBe(why);
+      await lk.waitFor(`Runtime.InvalidEntrypoint: ${why}`);
     } finally {
       await lk.stop();
     }

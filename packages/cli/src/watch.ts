@@ -135,7 +135,11 @@ export function startWatching(options: WatchOptions): Watching {
   };
 
   const codeFolderGone = (name: string, dir: string) => {
-    say(name, `Code folder ${shown(dir)} was deleted: invokes answer Runtime.ExitError until it is back`);
+    // A "provided" program is looked for before it is started (Runtime.InvalidEntrypoint); the
+    // others' engines start and exit at once.
+    const provided = lambkin.config.functions.get(name)?.runtime === "provided";
+    const answer = provided ? "Runtime.InvalidEntrypoint" : "Runtime.ExitError";
+    say(name, `Code folder ${shown(dir)} was deleted: invokes answer ${answer} until it is back`);
     void lambkin.recycle(name, `${shown(dir)} deleted`).catch(() => {});
     // chokidar drops a folder that is gone; watched again, it is seen when it comes back.
     watcher.unwatch(dir);

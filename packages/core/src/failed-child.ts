@@ -80,6 +80,18 @@ async function unloadable(file: string, error: unknown, look: SpawnLookup): Prom
   return fromError(error);
 }
 
+/**
+ * What is wrong with the code folder a runtime starts in, with the fix; undefined when it is a
+ * folder. (lambkin checks it when the config is read; this is for one deleted since.)
+ */
+export async function codeFolderProblem(stat: Platform["stat"], dir: string): Promise<string | undefined> {
+  const folder = await stat(dir);
+  if (!folder)
+    return `the code folder ${dir} does not exist: create it, or point the function's codeDir at its code`;
+  if (!folder.isDirectory) return `${dir} is not a folder: point the function's codeDir at its code folder`;
+  return undefined;
+}
+
 /** What is missing or wrong, found by looking at the folder, the program and the PATH. */
 async function explain(
   argv: readonly string[],
@@ -91,16 +103,8 @@ async function explain(
   if (program === undefined) return { why: "no program given", code: 127 };
   if (!look) return fromError(error);
   try {
-    const folder = await look.stat(cwd);
-    if (!folder) {
-      return {
-        why: `its folder ${cwd} does not exist: create it, or point the function's codeDir at its code`,
-        code: 127,
-      };
-    }
-    if (!folder.isDirectory) {
-      return { why: `${cwd} is not a folder: point the function's codeDir at its code folder`, code: 127 };
-    }
+    const folderWhy = await codeFolderProblem(look.stat, cwd);
+    if (folderWhy) return { why: folderWhy, code: 127 };
     let file: string | undefined;
     if (program.includes("/")) {
       file = program.startsWith("/") ? program : joinPath(cwd, program);

@@ -6,6 +6,7 @@
 import { functionArn as _arn, LATEST, logGroupName } from "@lambkin/protocol";
 import type { ResolvedConfig, ResolvedFunction } from "./config.ts";
 import { type EngineCommands, executionEnv } from "./engines.ts";
+import { codeFolderProblem } from "./failed-child.ts";
 import type { Platform } from "./platform.ts";
 
 export type { EngineCommands } from "./engines.ts";
@@ -26,9 +27,12 @@ export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): stri
       return [...engines[fn.runtime], engines.client];
     case "provided": {
       const [program, ...args] = fn.command;
-      // A relative program is relative to the code folder, as Lambda runs /var/task/bootstrap.
+      // A relative program is relative to the code folder, as Lambda runs /var/task/bootstrap
+      // (named so, without a "./", in its $0 and in its errors).
       const resolved =
-        program!.includes("/") && !program!.startsWith("/") ? `${fn.codeDir}/${program}` : program!;
+        program!.includes("/") && !program!.startsWith("/")
+          ? `${fn.codeDir}/${program!.replace(/^(\.\/)+/, "")}`
+          : program!;
       return [resolved, ...args];
     }
   }
@@ -52,12 +56,22 @@ export function nodeFlags(memorySizeMB: number): string[] {
 
 /**
  * Why a `provided` runtime's program cannot start, in the Go wording Lambda's
- * `Runtime.InvalidEntrypoint` uses; undefined when it can (or it is looked up on the PATH).
+ * `Runtime.InvalidEntrypoint` uses; undefined when it can (or it is looked up on the PATH). When
+ * the whole code folder is gone (deleted while lambkin runs: Lambda has no such case), what
+ * lambkin knows and the fix follow AWS's words, which stay first as Lambda prints them.
  */
-export async function entrypointProblem(platform: Platform, program: string): Promise<string | undefined> {
+export async function entrypointProblem(
+  platform: Platform,
+  program: string,
+  codeDir: string,
+): Promise<string | undefined> {
   if (!program.includes("/")) return undefined; // found on the PATH by the engine, or exit 127
   const info = await platform.stat(program);
-  if (!info?.isFile) return `fork/exec ${program}: no such file or directory`;
+  if (!info?.isFile) {
+    const aws = `fork/exec ${program}: no such file or directory`;
+    const folder = await codeFolderProblem(platform.stat, codeDir);
+    return folder ? `${aws} (lambkin: ${folder})` : aws;
+  }
   if (info.mode !== 0 && (info.mode & 0o111) === 0) return `fork/exec ${program}: permission denied`;
   return undefined;
 }

@@ -34,7 +34,7 @@ describe("a program that cannot start says which thing is wrong", () => {
     const gone = join(root, "gone");
     expect(await attempt(["/bin/sh", "-c", "true"], gone)).toEqual({
       code: 127,
-      stderr: `lambkin: cannot run "/bin/sh" in ${gone}: its folder ${gone} does not exist: create it, or point the function's codeDir at its code\n`,
+      stderr: `lambkin: cannot run "/bin/sh" in ${gone}: the code folder ${gone} does not exist: create it, or point the function's codeDir at its code\n`,
     });
   });
 

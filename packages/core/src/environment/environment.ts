@@ -152,7 +152,10 @@ export class Environment implements RuntimeApiHost {
         `Debugger: environment ${this.id} of ${this.#fn.name} listens on ${this.#inspector.where}; its timeout waits while a debugger is connected`,
       );
     }
-    const problem = this.#fn.runtime === "provided" ? await entrypointProblem(platform, argv[0]!) : undefined;
+    const problem =
+      this.#fn.runtime === "provided"
+        ? await entrypointProblem(platform, argv[0]!, this.#fn.codeDir)
+        : undefined;
     if (problem) {
       this.#reporter.started(undefined);
       this.#platformLine(`Runtime.InvalidEntrypoint: ${problem}`);
