@@ -105,6 +105,7 @@ const READY = /lambkin ready \((\w+) [^)]+\) — Invoke API (http:\/\/\S+) · Fu
 /** Starts `lambkin start …` and resolves once its ready line is printed. */
 export function startCli(args: readonly string[], options: CliOptions = {}): Promise<RunningLambkin> {
   const child = spawnCli(["start", ...args], options);
+  started.push(child);
   child.stdin!.end();
   let stdout = "";
   let stderr = "";
@@ -161,9 +162,26 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Pro
  * lambkins serving from these folders) run first.
  */
 const tempDirs: string[] = [];
-afterAll(() => {
+/**
+ * The lambkins `startCli` started. One a test left running (it timed out before its own stop) is
+ * stopped as a user would, Ctrl-C, then SIGKILL of the CLI alone after a grace: its watchdog then
+ * stops the runtimes and removes its /tmp/lambkin-<pid>-* folder. Left alone, it would outlive the
+ * test run, serving from a deleted folder.
+ */
+const started: ChildProcess[] = [];
+afterAll(async () => {
+  const running = started.splice(0).filter((c) => c.exitCode === null && c.signalCode === null);
+  await Promise.all(
+    running.map(async (child) => {
+      const gone = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGINT");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await gone;
+      clearTimeout(timer);
+    }),
+  );
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}, 15_000);
 
 /** A temporary folder with a `lambkin.config.json` (or other file) serving the echo runtime. */
 export function tempConfig(

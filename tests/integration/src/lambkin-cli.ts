@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { descendantsOf } from "./processes.ts";
+import { killTree, stopAsUser } from "./processes.ts";
 
 // Runs the real `lambkin start` (packages/cli/dist/cli.js, as a user runs it) as a child process
 // on a temporary lambkin.config.json, with `--log-format json` so a test can read every log line
@@ -72,7 +72,10 @@ export interface LambkinCli {
   /** Sends `signal` and waits (at most `timeoutMs`) for the CLI to exit. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit>;
   readonly exited: Promise<Exit>;
-  /** Last-resort cleanup: SIGKILLs the CLI and every process below it, removes the config. */
+  /**
+   * Cleanup: stops the CLI as a user does (SIGINT; SIGKILL of it and its processes but the watchdog
+   * only if it is still there 10 s later), removes the config.
+   */
   destroy(): Promise<void>;
 }
 
@@ -194,22 +197,10 @@ export async function startLambkinCliWith(
       wake();
     });
 
-  const killTree = () => {
-    // Snapshot first: once the CLI dies, its children are reparented and no longer found below it.
-    const tree = descendantsOf(pid);
-    for (const target of [pid, ...tree]) {
-      try {
-        process.kill(target, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  };
-
   try {
     await waitFor(() => url, opts.readyTimeoutMs ?? 20_000, "ready line with an Invoke API URL");
   } catch (error) {
-    killTree();
+    killTree(pid);
     if (opts.removeDir) await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -235,13 +226,13 @@ export async function startLambkinCliWith(
       const result = await Promise.race([exited, timedOut]);
       clearTimeout(timer);
       if (result === "timeout") {
-        killTree();
+        killTree(pid);
         throw new Error(`lambkin CLI did not exit within ${timeoutMs} ms of ${signal}\n${output()}`);
       }
       return result;
     },
     async destroy() {
-      if (child.exitCode === null && child.signalCode === null) killTree();
+      await stopAsUser(child);
       if (opts.removeDir) await rm(dir, { recursive: true, force: true });
     },
   };

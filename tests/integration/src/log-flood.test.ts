@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLI_JS } from "./lambkin-cli.ts";
-import { descendantsOf } from "./processes.ts";
+import { descendantsOf, stopAsUser } from "./processes.ts";
 
 // Writes with fs.writeSync, as a pipe writer that blocks when the pipe is full: with back-pressure
 // the runtime waits instead of buffering (Node's async stdout would hold the flood in the
@@ -34,15 +34,7 @@ export const handler = async (event) => {
 let child: ChildProcess | undefined;
 let dir: string | undefined;
 afterEach(async () => {
-  if (child?.pid) {
-    for (const pid of [child.pid, ...descendantsOf(child.pid)]) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
-  }
+  if (child) await stopAsUser(child);
   if (dir) await rm(dir, { recursive: true, force: true });
   child = undefined;
 });

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 // What the kernel says about processes, read from /proc: the tests check that lambkin leaves no
@@ -85,5 +86,48 @@ export function commandLine(pid: number): string[] {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(0, -1);
   } catch {
     return [];
+  }
+}
+
+/** Whether `pid` is a lambkin's watchdog (core/src/watchdog.ts), by its command line. */
+export function isWatchdog(pid: number): boolean {
+  return commandLine(pid).includes("lambkin-watchdog");
+}
+
+/**
+ * SIGKILL of `root` and every process below it, except lambkin's watchdogs: each sees its lambkin
+ * gone, kills what is left of its runtimes and removes its /tmp/lambkin-<pid>-* folder, as after a
+ * user's kill -9. (A watchdog killed too leaves that folder until the next lambkin starts.)
+ */
+export function killTree(root: number): void {
+  // Snapshot first: once a process dies, its children are reparented and no longer found below it.
+  const tree = [root, ...descendantsOf(root)].filter((pid) => !isWatchdog(pid));
+  for (const pid of tree) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Stops a `lambkin start` child as a user does: Ctrl-C (SIGINT), and only if it is still there
+ * after `graceMs` (lambkin's own shutdown gives runtimes 2 s), killTree. Resolves once it exited.
+ */
+export async function stopAsUser(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  if (child.pid === undefined || exited()) return;
+  const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGINT");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), graceMs);
+  });
+  const result = await Promise.race([gone, late]);
+  clearTimeout(timer);
+  if (result === "late" && !exited()) {
+    killTree(child.pid);
+    await gone;
   }
 }

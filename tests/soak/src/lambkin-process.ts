@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { descendantsOf, isAlive, programOf } from "./processes.ts";
+import { descendantsOf, isAlive, isWatchdog, programOf } from "./processes.ts";
 
 // `lambkin start` as a user runs it (the package's bin), on a host engine, with its log read as
 // it comes (a reader that stopped would slow lambkin down: its log has back-pressure) and only
@@ -99,8 +99,9 @@ export async function startLambkin(
       hostPid = host;
     }
   } catch (error) {
-    // Whatever went wrong, no lambkin of a failed start stays behind.
-    for (const pid of [...descendantsOf(cliPid), cliPid]) {
+    // Whatever went wrong, no lambkin of a failed start stays behind. Its watchdog is spared: it
+    // sees lambkin gone and removes lambkin's /tmp/lambkin-<pid>-* folder.
+    for (const pid of [...descendantsOf(cliPid), cliPid].filter((p) => !isWatchdog(p))) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {

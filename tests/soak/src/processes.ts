@@ -79,3 +79,7 @@ export function rssMb(pid: number): number | undefined {
 
 /** The program of `pid` (argv[0]). */
 export const programOf = (pid: number) => (readText(`/proc/${pid}/cmdline`) ?? "").split("\0")[0] ?? "";
+
+/** Whether `pid` is a lambkin's watchdog (core/src/watchdog.ts), by its command line. */
+export const isWatchdog = (pid: number) =>
+  (readText(`/proc/${pid}/cmdline`) ?? "").includes("lambkin-watchdog");
