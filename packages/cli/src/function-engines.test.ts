@@ -1,11 +1,11 @@
 // Which engine runs each function, decided before lambkin starts: the project's node_modules/.bin
 // first, then core's lookup, then PATH; a missing one refuses the start with the function, the
 // engine and the fix. (The real refusal, in a project without bun, is in tests/install.)
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EngineCommands } from "@lambkin/core";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { functionEngines } from "./function-engines.ts";
 
 const defaults: EngineCommands = {
@@ -14,6 +14,18 @@ const defaults: EngineCommands = {
   deno: ["deno", "run", "-A"],
   client: "/client/dist/runtime.js",
 };
+
+const projects: string[] = [];
+afterAll(() => {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A project folder in the system's temp folder, removed after the file's tests. */
+function tempProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), "lambkin-engines-"));
+  projects.push(dir);
+  return dir;
+}
 
 function executableIn(dir: string, name: string): string {
   mkdirSync(dir, { recursive: true });
@@ -28,7 +40,7 @@ const fns = (entries: Record<string, string>) =>
 
 describe("functionEngines", () => {
   it("takes the project's node_modules/.bin, from the config's folder up", () => {
-    const project = mkdtempSync(join(tmpdir(), "lambkin-engines-"));
+    const project = tempProject();
     const bun = executableIn(join(project, "node_modules/.bin"), "bun");
     const configDir = join(project, "services/api");
     mkdirSync(configDir, { recursive: true });
@@ -38,7 +50,7 @@ describe("functionEngines", () => {
   });
 
   it("falls back to PATH and keeps the engine's arguments", () => {
-    const project = mkdtempSync(join(tmpdir(), "lambkin-engines-"));
+    const project = tempProject();
     const bin = join(project, "path-bin");
     const deno = executableIn(bin, "deno");
     const engines = functionEngines(fns({ d: "deno" }), defaults, "node", project, {
@@ -48,7 +60,7 @@ describe("functionEngines", () => {
   });
 
   it("uses core's resolved package binary when the project has no bin", () => {
-    const project = mkdtempSync(join(tmpdir(), "lambkin-engines-"));
+    const project = tempProject();
     const resolved = executableIn(join(project, "elsewhere"), "bun.exe");
     const engines = functionEngines(fns({ b: "bun" }), { ...defaults, bun: [resolved] }, "node", project, {
       PATH: "",
@@ -57,13 +69,13 @@ describe("functionEngines", () => {
   });
 
   it("needs nothing for the engine hosting lambkin, or an engine no function uses", () => {
-    const project = mkdtempSync(join(tmpdir(), "lambkin-engines-"));
+    const project = tempProject();
     const engines = functionEngines(fns({ b: "bun", p: "provided" }), defaults, "bun", project, { PATH: "" });
     expect(engines).toEqual(defaults);
   });
 
   it("refuses, naming each function, its engine and the fix", () => {
-    const project = mkdtempSync(join(tmpdir(), "lambkin-engines-"));
+    const project = tempProject();
     const run = () =>
       functionEngines(fns({ a: "bun", b: "bun", c: "deno", d: "node" }), defaults, "node", project, {
         PATH: "",

@@ -5,14 +5,20 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LambkinConfig, LogRecord, ResolvedConfig, ResolvedFunction } from "@lambkin/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type Reloadable, startWatching, type Watching, watchErrorMessage } from "./watch.ts";
 import { covers, isEditorTemp, rootsOf } from "./watch-roots.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const projects: string[] = [];
+afterAll(() => {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function project() {
   const dir = mkdtempSync(join(tmpdir(), "lambkin-watch-"));
+  projects.push(dir);
   for (const sub of ["a", "b", "lib", "a/node_modules/dep", "a/.cache", "a/dist"])
     mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(join(dir, "a/index.js"), "1");
