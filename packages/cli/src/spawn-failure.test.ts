@@ -13,9 +13,6 @@ describe.each(ENGINES)("a runtime that cannot start, lambkin on %s", (engine) =>
     const { dir } = tempConfig({
       port: 0,
       urlPort: 0,
-      // These lines explain the engine's own spawn failing; in the sandbox the program spawned is
-      // bwrap, which reports what it cannot run itself.
-      sandbox: false,
       functions: {
         nopath: { runtime: "provided", codeDir: "fn", command: ["lambkin-no-such-tool"] },
         interp: { runtime: "provided", codeDir: "fn" },
@@ -44,7 +41,6 @@ describe.each(ENGINES)("a runtime that cannot start, lambkin on %s", (engine) =>
     const { dir } = tempConfig({
       port: 0,
       urlPort: 0,
-      sandbox: false, // as above: the engine's spawn fails, not bwrap's
       functions: { hello: { runtime: "node", codeDir: "hello", handler: "index.handler" } },
     });
     const code = join(dir, "hello");
