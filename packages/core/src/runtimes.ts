@@ -42,7 +42,8 @@ export function runtimeArgv(fn: ResolvedFunction, engines: EngineCommands): stri
  * The flags AWS's Node bootstrap gives node, from the function's memory size (docs/protocol.md,
  * "Node runtimes"): a tenth of the memory for the young generation (half of that per
  * semi-space), the rest for the old generation, gc exposed, and 80 KB HTTP headers. A function
- * that fits in its memory on Lambda then fits here, and one that does not fails here too.
+ * that fits in its memory on Lambda then fits here, and one that does not fails here too. V8
+ * flags cost Node ~12 ms of start-up (its built-in code cache is refused): docs/protocol.md.
  */
 export function nodeFlags(memorySizeMB: number): string[] {
   const newSpace = Math.floor(memorySizeMB / 10);
