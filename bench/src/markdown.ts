@@ -64,7 +64,17 @@ export function markdown(r: Results): string {
       `${c.runtime} ${c.cold_ms} ms (bare ${c.runtime} start-up ${cell(startup, " ms")}${unflagged})`,
     );
   }
-  if (cold.length > 0) out.push("", `Cold start, invoke to answer (lambkin on Node): ${cold.join("; ")}.`);
+  if (cold.length > 0) {
+    const sb = r.sandbox_cold;
+    const sandbox =
+      sb?.cost_ms !== undefined
+        ? ` The default sandbox (${sb.sandbox}) adds ${sb.cost_ms} ms to a Node cold start (${sb.on_ms} ms with it, ${sb.off_ms} ms without; median of paired differences).`
+        : "";
+    out.push(
+      "",
+      `Cold start, invoke to answer (lambkin on Node, sandbox off): ${cold.join("; ")}.${sandbox}`,
+    );
+  }
   const { client_p50_ms: client, ric_p50_ms: ric } = r.client_vs_ric;
   if (client !== null && ric !== null) {
     out.push(

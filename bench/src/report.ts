@@ -117,7 +117,7 @@ export function report(r: Results): string {
   if (r.cold_start.length > 0) {
     out.push(
       "",
-      "Cold start (ms, median): invoke-to-answer with no environment (lambkin on Node; init = its spawn → first next) vs the engine's own start-up with the flags Lambda gives it (Node: memory-derived), and without them",
+      "Cold start (ms, median): invoke-to-answer with no environment (lambkin on Node, sandbox off; init = its spawn → first next) vs the engine's own start-up with the flags Lambda gives it (Node: memory-derived), and without them",
     );
     const runtimes = [...new Set(r.cold_start.map((c) => c.runtime))];
     out.push(
