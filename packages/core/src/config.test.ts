@@ -91,6 +91,10 @@ describe("resolveConfig", () => {
     ],
     [{ envFile: 3, ...fn() }, "envFile must be the path of a dotenv file, got 3"],
     [{ port: 70000, functions: {} }, "port must be a whole number 0–65535, got 70000"],
+    [
+      { port: 4000, urlPort: 4000, functions: {} },
+      "port and urlPort are both 4000: the Invoke API and Function URLs each need a port of their own",
+    ],
     [{ functions: [] }, "functions must be an object of function name → settings"],
   ])("rejects %j", async (config, message) => {
     const error = await resolve(config).catch((e: unknown) => e);

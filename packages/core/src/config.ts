@@ -62,6 +62,11 @@ export async function resolveConfig(
   }
   const port = input.port === undefined ? 3001 : integer("port", input.port, 0, 65535);
   const urlPort = input.urlPort === undefined ? 3000 : integer("urlPort", input.urlPort, 0, 65535);
+  if (port !== 0 && port === urlPort) {
+    throw new ConfigError(
+      `port and urlPort are both ${port}: the Invoke API and Function URLs each need a port of their own (0 picks a free one)`,
+    );
+  }
   const text = (key: string, fallback: string) => {
     const v = input[key];
     if (v === undefined) return fallback;

@@ -39,13 +39,20 @@ function publishedPackages(): { dir: string; name: string }[] {
   return out;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** `n` distinct free ports: each listener stays open until all have their port. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const server = createServer().listen(0, "127.0.0.1", () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /** A fresh project: `npm init -y`, then `npm install` of the tarballs and `extra` packages. */
@@ -162,7 +169,8 @@ describe("a fresh project with the packed packages, bun and deno", () => {
     const init = await run("npx lambkin init --runtime provided --name hello-sh", { cwd: dir });
     expect(init.status, init.stderr).toBe(0);
     writeFunctions(dir);
-    [port, urlPort] = [await freePort(), await freePort()];
+    // Both held open at once: the kernel may hand out a port just released to the next bind.
+    [port, urlPort] = (await freePorts(2)) as [number, number];
     write(
       dir,
       "lambkin.config.json",
