@@ -2,7 +2,7 @@
 // 429, reuse of the environment about to call `next`, recycle (generations, prewarm), init
 // failures and removal. Whole processes are the contract suite's business.
 import { InvokeApiError } from "@lambkin/protocol";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeScheduler } from "./_fake-environment.ts";
 import type { ResolvedFunction } from "./config.ts";
 import { exitError } from "./environment/failures.ts";
@@ -96,6 +96,31 @@ describe("FunctionScheduler", () => {
     expect(created).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 40));
     expect(created).toHaveLength(2);
+  });
+
+  it("gives each waiting invocation its own grace, not what is left of an earlier one's", () => {
+    // The scheduler's clock, faked: the steps below are exact, whatever the machine's load.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    try {
+      const { scheduler, created } = setup({ concurrency: 2, queueSize: 2 });
+      scheduler.submit(invocation());
+      created[0]!.next();
+      created[0]!.answer();
+      scheduler.submit(invocation()); // waits: its grace ends at 20 ms
+      vi.advanceTimersByTime(12);
+      created[0]!.next(); // takes it
+      created[0]!.answer();
+      const third = invocation();
+      scheduler.submit(third); // waits: its grace ends at 32 ms
+      vi.advanceTimersByTime(14); // 26 ms: the first grace is over, the third's is not
+      expect(created).toHaveLength(1);
+      created[0]!.next();
+      expect(created[0]!.current).toBe(third);
+      vi.advanceTimersByTime(30);
+      expect(created).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("answers the invocation that waited for a failed init with the init failure", async () => {

@@ -68,6 +68,8 @@ export class FunctionScheduler {
   #recycleReason = "";
   #reaper: ReturnType<typeof setInterval> | undefined;
   #regrow: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending look-again is due (`performance.now()` time): the end of the latest grace. */
+  #regrowAt = 0;
   /** Waiters of `recycle(…, { prewarm: true })`, by the environment warming up for them. */
   readonly #warming = new Map<SchedulableEnvironment, Array<() => void>>();
   /** Refuses new invocations (lambkin is closing, or the function was removed). */
@@ -219,12 +221,35 @@ export class FunctionScheduler {
   retire(reason: string): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#regrow);
+    this.#regrow = undefined;
     clearInterval(this.#reaper);
     const stopping: Promise<void>[] = [];
     for (const env of this.#idle.splice(0)) this.#retire(env, reason);
     if (this.#queue.length > 0) this.#grow();
     for (const env of this.#draining) stopping.push(env.stop("recycled", reason));
     return Promise.all(stopping).then(() => {});
+  }
+
+  /**
+   * Looks again (starting environments if invocations still wait) FINISHING_GRACE_MS after the
+   * latest invocation that waited for a finishing environment. One timer serves them all: a later
+   * wait moves the due time, and the timer, when it comes early, is set again for the rest. A
+   * caller sending invokes one after another waits like this on nearly every invoke, where a
+   * setTimeout and clearTimeout each time cost ~6 µs of host CPU on Node and ~10 µs on Deno.
+   */
+  #regrowAfterGrace(): void {
+    this.#regrowAt = performance.now() + FINISHING_GRACE_MS;
+    this.#regrow ??= setTimeout(() => this.#regrowDue(), FINISHING_GRACE_MS);
+  }
+
+  #regrowDue(): void {
+    this.#regrow = undefined;
+    const left = this.#regrowAt - performance.now();
+    if (left > 0) {
+      this.#regrow = setTimeout(() => this.#regrowDue(), Math.ceil(left));
+      return;
+    }
+    this.#grow(false);
   }
 
   /** Environments whose runtime has answered and is about to call `next`, of the current generation. */
@@ -245,10 +270,7 @@ export class FunctionScheduler {
     let finishing = 0;
     if (countFinishing && this.#queue.length > this.#starting) {
       finishing = this.#finishingCount();
-      if (finishing > 0) {
-        clearTimeout(this.#regrow);
-        this.#regrow = setTimeout(() => this.#grow(false), FINISHING_GRACE_MS);
-      }
+      if (finishing > 0) this.#regrowAfterGrace();
     }
     while (
       this.#queue.length > this.#starting + finishing &&
@@ -360,6 +382,7 @@ export class FunctionScheduler {
     this.#closed = true;
     clearInterval(this.#reaper);
     clearTimeout(this.#regrow);
+    this.#regrow = undefined;
     for (const invocation of this.#queue.splice(0)) {
       invocation.settle({ kind: "error", ...failure(invocation.requestId) });
       invocation.markReported();
