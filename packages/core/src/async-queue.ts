@@ -12,7 +12,7 @@ import { type AttemptAnswer, type DestinationCondition, Destinations } from "./d
 import type { EventJournal, PendingEvent } from "./event-journal.ts";
 import type { EventBus } from "./events.ts";
 import { Invocation, type Outcome } from "./invocation.ts";
-import type { LogSink } from "./logs.ts";
+import { type LogSink, platformLine } from "./logs.ts";
 import type { HostFiles } from "./platform.ts";
 import { functionArnOf } from "./runtimes.ts";
 import type { FunctionScheduler } from "./scheduler.ts";
@@ -105,14 +105,7 @@ export class AsyncQueue {
       return text.then((t) => t.includes(`"requestContext":{"requestId":${JSON.stringify(requestId)}`));
     };
     for (const { functionName, event, attempts } of pending) {
-      const note = (line: string) =>
-        this.#ctx.log({
-          time: Date.now(),
-          functionName,
-          requestId: event.requestId,
-          stream: "platform",
-          line,
-        });
+      const note = (line: string) => platformLine(this.#ctx.log, functionName, event.requestId, line);
       const destinations = this.#ctx.scheduler(functionName)?.fn.destinations ?? {};
       let recorded = false;
       for (const dest of [destinations.onSuccess, destinations.onFailure]) {
@@ -137,14 +130,7 @@ export class AsyncQueue {
   }
 
   async #run(functionName: string, event: AsyncEvent, retries: number, backoffMs: number): Promise<void> {
-    const note = (line: string) =>
-      this.#ctx.log({
-        time: Date.now(),
-        functionName,
-        requestId: event.requestId,
-        stream: "platform",
-        line,
-      });
+    const note = (line: string) => platformLine(this.#ctx.log, functionName, event.requestId, line);
     const scheduler = this.#ctx.scheduler(functionName);
     if (!scheduler) {
       note("Async event dropped: the function was removed from the config");
@@ -252,13 +238,12 @@ export class AsyncQueue {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     if (this.#timers.size > 0) {
-      this.#ctx.log({
-        time: Date.now(),
-        functionName: "lambkin",
-        requestId: undefined,
-        stream: "platform",
-        line: `${this.#timers.size} async event(s) waiting for a retry were dropped at shutdown`,
-      });
+      platformLine(
+        this.#ctx.log,
+        "lambkin",
+        undefined,
+        `${this.#timers.size} async event(s) waiting for a retry were dropped at shutdown`,
+      );
     }
     this.#timers.clear();
   }

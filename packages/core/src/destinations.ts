@@ -8,7 +8,7 @@ import { MAX_ASYNC_PAYLOAD_BYTES } from "@lambkin/protocol";
 import type { AsyncEvent } from "./async-queue.ts";
 import type { ResolvedFunction } from "./config.ts";
 import type { ResolvedDestination } from "./destination-config.ts";
-import type { LogSink } from "./logs.ts";
+import { type LogSink, platformLine } from "./logs.ts";
 import type { HostFiles } from "./platform.ts";
 
 export type DestinationCondition = "Success" | "RetriesExhausted" | "EventAgeExceeded";
@@ -122,14 +122,7 @@ export class Destinations {
     const dest = fn.destinations[when];
     if (!dest) return;
     const record = invocationRecord(event, functionArn, condition, invokeCount, answer);
-    const note = (line: string) =>
-      this.#ctx.log({
-        time: Date.now(),
-        functionName: fn.name,
-        requestId: event.requestId,
-        stream: "platform",
-        line,
-      });
+    const note = (line: string) => platformLine(this.#ctx.log, fn.name, event.requestId, line);
     try {
       await this.#send(dest, record, (event.chain ?? 0) + 1);
       if (condition !== "Success") note(`Async event record (${condition}) sent to ${shown(when, dest)}`);

@@ -94,6 +94,16 @@ export const consoleSink: LogSink & { flush(): void } = Object.assign(
 
 export const silentSink: LogSink = () => {};
 
+/** Writes one of lambkin's own lines (stream `platform`) about `functionName` to `log`, stamped now. */
+export function platformLine(
+  log: LogSink,
+  functionName: string,
+  requestId: string | undefined,
+  line: string,
+): void {
+  log({ time: Date.now(), functionName, requestId, stream: "platform", line });
+}
+
 /**
  * Reads a byte stream to its end and calls `onLine` for each line (without its `\n` or `\r\n`).
  * A last line without a newline is delivered when the stream ends.

@@ -19,6 +19,7 @@ import {
 } from "./environment/environment.ts";
 import type { StopReason } from "./events.ts";
 import type { FunctionError, Invocation } from "./invocation.ts";
+import { platformLine } from "./logs.ts";
 
 /** What the scheduler needs of an environment (environment.ts; a fake one in the unit tests). */
 export interface SchedulableEnvironment {
@@ -293,13 +294,12 @@ export class FunctionScheduler {
     this.#environments.add(env);
     this.#starting++;
     env.start().catch((error: unknown) => {
-      this.#ctx.log({
-        time: Date.now(),
-        functionName: this.#fn.name,
-        requestId: undefined,
-        stream: "platform",
-        line: `Could not start an environment: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      platformLine(
+        this.#ctx.log,
+        this.#fn.name,
+        undefined,
+        `Could not start an environment: ${error instanceof Error ? error.message : String(error)}`,
+      );
       void env.stop("init-failed");
     });
     this.#startReaper();

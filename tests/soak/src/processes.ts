@@ -1,5 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 
+// The process-tree helpers the integration tests use (read from /proc the same way).
+export { descendantsOf, isWatchdog } from "../../integration/src/processes.ts";
+
 // What the kernel says, read from /proc. Every process of a soak run carries SOAK_RUN=<tag> in its
 // environment: lambkin (its wrapper, host and watchdog inherit it from the soak) and each runtime
 // (lambkin starts runtimes in a clean environment; the tag comes from the function's
@@ -48,24 +51,6 @@ export function taggedProcesses(tag: string): Tagged[] {
   return out;
 }
 
-/** Every live descendant of `root`. */
-export function descendantsOf(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const pid of pids()) {
-    const s = stat(pid);
-    if (!s || s.state === "Z") continue;
-    children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
-  }
-  const out: number[] = [];
-  const stack = [...(children.get(root) ?? [])];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    out.push(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return out;
-}
-
 export const isAlive = (pid: number) => {
   const s = stat(pid);
   return s !== undefined && s.state !== "Z";
@@ -79,7 +64,3 @@ export function rssMb(pid: number): number | undefined {
 
 /** The program of `pid` (argv[0]). */
 export const programOf = (pid: number) => (readText(`/proc/${pid}/cmdline`) ?? "").split("\0")[0] ?? "";
-
-/** Whether `pid` is a lambkin's watchdog (core/src/watchdog.ts), by its command line. */
-export const isWatchdog = (pid: number) =>
-  (readText(`/proc/${pid}/cmdline`) ?? "").includes("lambkin-watchdog");

@@ -21,7 +21,7 @@ import {
 } from "@lambkin/protocol";
 import { collect, readBody } from "../body.ts";
 import type { Outcome } from "../invocation.ts";
-import type { LogSink } from "../logs.ts";
+import { type LogSink, platformLine } from "../logs.ts";
 import type { FetchHandler } from "../platform.ts";
 import { pathnameOf } from "../request-url.ts";
 import type { ResolvedRoute } from "../route-config.ts";
@@ -95,13 +95,12 @@ export function createApiGatewayFront(options: ApiGatewayFrontOptions): FetchHan
         : toHttpApiEvent(request, eventOptions);
     const invocationId = newRequestId();
     const fail = (reason: string) => {
-      options.log({
-        time: Date.now(),
-        functionName: route.function,
-        requestId: invocationId,
-        stream: "platform",
-        line: `${request.method} ${rawPath} (route ${route.routeKey}) answered 502: ${reason}`,
-      });
+      platformLine(
+        options.log,
+        route.function,
+        invocationId,
+        `${request.method} ${rawPath} (route ${route.routeKey}) answered 502: ${reason}`,
+      );
       return answer(apiGatewayBadGateway(rest));
     };
     const answer = (parts: HttpResponseParts) => {

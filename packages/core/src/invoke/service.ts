@@ -18,7 +18,7 @@ import type { AsyncQueue } from "../async-queue.ts";
 import { collect } from "../body.ts";
 import type { ResolvedConfig, ResolvedFunction } from "../config.ts";
 import { type FunctionError, Invocation, type InvocationInit } from "../invocation.ts";
-import { type LogSink, tailLogResult } from "../logs.ts";
+import { type LogSink, platformLine, tailLogResult } from "../logs.ts";
 import { functionArnOf } from "../runtimes.ts";
 import type { FunctionScheduler } from "../scheduler.ts";
 import { RetryJoin } from "./retry-join.ts";
@@ -153,15 +153,13 @@ export class InvokeService {
     if (key !== undefined) {
       const joined = this.#joins.join(key, request.signal);
       if (joined) {
-        this.#ctx.log({
-          time: Date.now(),
-          functionName: target.fn.name,
-          requestId: joined.requestId,
-          stream: "platform",
-          line:
-            `A retried call (amz-sdk-invocation-id ${request.callId}) joined invocation ${joined.requestId} ` +
+        platformLine(
+          this.#ctx.log,
+          target.fn.name,
+          joined.requestId,
+          `A retried call (amz-sdk-invocation-id ${request.callId}) joined invocation ${joined.requestId} ` +
             "instead of running the function again. On AWS the retry would run it again: make sure the function is safe to retry.",
-        });
+        );
         return joined.result;
       }
     }
