@@ -96,8 +96,11 @@ export interface RunningLambkin {
   output(): { stdout: string; stderr: string };
   /** Sends SIGINT and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<Finished>;
-  /** Resolves when stdout contains `text`. */
-  waitFor(text: string | RegExp): Promise<void>;
+  /**
+   * Resolves when stdout contains `text`; rejects after `timeoutMs` with what was printed, so a
+   * line that never comes fails with the output rather than as a bare test timeout.
+   */
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
 }
 
 const READY = /lambkin ready \((\w+) [^)]+\) — Invoke API (http:\/\/\S+) · Function URLs (http:\/\/\S+)/;
@@ -126,9 +129,21 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Pro
   child.stderr!.on("data", (d: string) => {
     stderr += d;
   });
-  const waitFor = (test: string | RegExp) =>
-    new Promise<void>((resolve) => {
-      waiters.push({ test, resolve });
+  const waitFor = (test: string | RegExp, timeoutMs = 40_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`no ${test} in ${timeoutMs} ms; stdout:\n${stdout}\nstderr:\n${stderr}`));
+      }, timeoutMs);
+      timer.unref();
+      const waiter = {
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      waiters.push(waiter);
       check();
     });
   return new Promise((resolve, reject) => {
@@ -137,7 +152,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Pro
         new Error(`lambkin start exited (${f.code ?? f.signal}) before ready:\n${f.stdout}\n${f.stderr}`),
       ),
     );
-    waitFor(READY).then(() => {
+    waitFor(READY, 60_000).then(() => {
       const match = READY.exec(stdout)!;
       resolve({
         child,
@@ -152,7 +167,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Pro
           return finished;
         },
       });
-    });
+    }, reject);
   });
 }
 

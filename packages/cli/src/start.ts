@@ -104,6 +104,28 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
     throw new CliError(`cannot listen on ${lambkin.config.host}: ${e.message}`);
   }
 
+  // Reloading needs core's recycle and update (a core without them is served unwatched).
+  if (!values["no-watch"] && typeof (lambkin as Partial<Reloadable>).recycle === "function") {
+    watching = startWatching({
+      lambkin: lambkin as unknown as Reloadable,
+      // The config file, or the templates it names (or that were found, or given as flags).
+      projectFiles: (loaded.templates.length > 0 ? loaded.templates : [shownFile]).map((f) =>
+        resolve(process.cwd(), f),
+      ),
+      readConfig: async () => {
+        const next = withFlags((await loadProject(projectFlags(values, "start"))).config);
+        await namingConfigFile(shownFile, () => resolveConfig(next, loaded.baseDir, platform));
+        return next;
+      },
+      ...generations(lambkin),
+      log,
+    });
+    // The ready line promises that a save from then on is seen: it waits for the first scan
+    // (unless lambkin is stopped meanwhile).
+    const ready = watching.ready.then(() => true);
+    if (!(await Promise.race([ready, stopped.done.then(() => false)]))) return stopped.done;
+  }
+
   const count = lambkin.config.functions.size;
   const version = platform.version.replace(/^v/, "");
   for (const warning of collisionWarnings(lambkin)) out.stderr(`lambkin: warning: ${warning}\n`);
@@ -140,23 +162,6 @@ export async function startCommand({ values }: ParsedArgs, ctx: StartContext): P
           out.stderr(`lambkin: cannot start ${fn.name} for the debugger: ${error.message}\n`),
         );
     }
-  }
-  // Reloading needs core's recycle and update (a core without them is served unwatched).
-  if (!values["no-watch"] && typeof (lambkin as Partial<Reloadable>).recycle === "function") {
-    watching = startWatching({
-      lambkin: lambkin as unknown as Reloadable,
-      // The config file, or the templates it names (or that were found, or given as flags).
-      projectFiles: (loaded.templates.length > 0 ? loaded.templates : [shownFile]).map((f) =>
-        resolve(process.cwd(), f),
-      ),
-      readConfig: async () => {
-        const next = withFlags((await loadProject(projectFlags(values, "start"))).config);
-        await namingConfigFile(shownFile, () => resolveConfig(next, loaded.baseDir, platform));
-        return next;
-      },
-      ...generations(lambkin),
-      log,
-    });
   }
   const stopWatching = stopWithWrapper(lambkin);
   return stopped.done.finally(stopWatching);

@@ -117,10 +117,28 @@ export function startWatching(options: WatchOptions): Watching {
     pending.set(key, entry);
   };
 
+  /** Functions whose code folder is gone, said once until it is back. */
+  const gone = new Set<string>();
+  const codeFolderGone = (name: string, dir: string) => {
+    if (gone.has(name)) return;
+    gone.add(name);
+    // A "provided" program is looked for before it is started (Runtime.InvalidEntrypoint); the
+    // others' engines start and exit at once.
+    const provided = lambkin.config.functions.get(name)?.runtime === "provided";
+    const answer = provided ? "Runtime.InvalidEntrypoint" : "Runtime.ExitError";
+    say(name, `Code folder ${shown(dir)} was deleted: invokes answer ${answer} until it is back`);
+    void lambkin.recycle(name, `${shown(dir)} deleted`).catch(() => {});
+    // chokidar drops a folder that is gone; watched again, it is seen when it comes back.
+    watcher.unwatch(dir);
+    watcher.add(dir);
+  };
+
   const reload = (name: string, files: string[]) => {
-    // Files that went with their whole code folder: codeFolderGone has said it.
+    // Files that went with their whole code folder. chokidar does not always report the folder
+    // itself (now and then only the files in it), so its absence is looked at here too.
     const codeDir = roots.get(name)?.[0]?.path;
-    if (codeDir && !existsSync(codeDir)) return;
+    if (codeDir && !existsSync(codeDir)) return codeFolderGone(name, codeDir);
+    gone.delete(name);
     const what = files.length === 1 ? shown(files[0]!) : `${shown(files[0]!)} and ${files.length - 1} more`;
     // Generations count from 1 and each recycle starts the next; the events of the new one may
     // come only after this line.
@@ -132,18 +150,6 @@ export function startWatching(options: WatchOptions): Watching {
     // Shown now rather than with the next batch of log lines: it is what the user waits for.
     (log as { flush?: () => void }).flush?.();
     done.catch((error: unknown) => say(name, `Reload failed: ${(error as Error).message}`));
-  };
-
-  const codeFolderGone = (name: string, dir: string) => {
-    // A "provided" program is looked for before it is started (Runtime.InvalidEntrypoint); the
-    // others' engines start and exit at once.
-    const provided = lambkin.config.functions.get(name)?.runtime === "provided";
-    const answer = provided ? "Runtime.InvalidEntrypoint" : "Runtime.ExitError";
-    say(name, `Code folder ${shown(dir)} was deleted: invokes answer ${answer} until it is back`);
-    void lambkin.recycle(name, `${shown(dir)} deleted`).catch(() => {});
-    // chokidar drops a folder that is gone; watched again, it is seen when it comes back.
-    watcher.unwatch(dir);
-    watcher.add(dir);
   };
 
   const reloadConfig = async (files: string[]) => {
