@@ -30,6 +30,8 @@ const FUNCTIONS: Record<string, FunctionSettings> = {
   "curl-pid": { ...curl, handler: "function.pid" },
   // Lambda's reserved concurrency 1 with no queue: a second concurrent invoke is throttled.
   "curl-one": { ...curl, handler: "function.slow", concurrency: 1, queueSize: 0 },
+  // A /tmp of 1 GB instead of the default 512 MB.
+  "curl-tmp": { ...curl, handler: "function.handler", ephemeralStorage: 1024 },
 };
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function";
@@ -238,7 +240,7 @@ describe("aws lambda invoke against a busy function (concurrency 1, no queue)", 
   }, 30_000);
 });
 
-describe("aws lambda list-functions / get-function", () => {
+describe("aws lambda list-functions / get-function / get-function-configuration", () => {
   it("list-functions prints every function of the config with its configuration", async () => {
     const result = await runAwsCli(["lambda", "list-functions"], cli);
     expect(stdoutJson(result)).toEqual({
@@ -253,6 +255,16 @@ describe("aws lambda list-functions / get-function", () => {
       Code: { RepositoryType: "S3", Location: `file://${RIC_DIR}` },
       Tags: {},
     });
+  });
+
+  it("get-function-configuration prints the function's own EphemeralStorage size", async () => {
+    const result = await runAwsCli(
+      ["lambda", "get-function-configuration", "--function-name", "curl-tmp"],
+      cli,
+    );
+    const printed = stdoutJson(result) as Record<string, unknown>;
+    expect(printed).toEqual(expectedConfiguration("curl-tmp", FUNCTIONS["curl-tmp"]!));
+    expect(printed.EphemeralStorage).toEqual({ Size: 1024 });
   });
 
   it("get-function of an unknown function: ResourceNotFoundException", async () => {

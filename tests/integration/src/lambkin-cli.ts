@@ -26,6 +26,8 @@ export interface FunctionSettings {
   command?: readonly string[];
   timeout?: number;
   memorySize?: number;
+  /** MB of the function's /tmp (AWS's EphemeralStorage.Size). */
+  ephemeralStorage?: number;
   concurrency?: number;
   queueSize?: number;
   environment?: Record<string, string>;
@@ -263,7 +265,7 @@ export function expectedConfiguration(name: string, fn: FunctionSettings): Recor
     LastUpdateStatus: "Successful",
     PackageType: "Zip",
     Architectures: ["x86_64"],
-    EphemeralStorage: { Size: 512 },
+    EphemeralStorage: { Size: fn.ephemeralStorage ?? 512 },
     LoggingConfig: { LogFormat: "Text", LogGroup: `/aws/lambda/${name}` },
   };
 }

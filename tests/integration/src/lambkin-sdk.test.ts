@@ -54,6 +54,8 @@ const FUNCTIONS: Record<string, FunctionSettings> = {
   "curl-pid": { ...curl, handler: "function.pid" },
   // Lambda's reserved concurrency 1 with no queue: a second concurrent invoke is throttled.
   "curl-one": { ...curl, handler: "function.slow", concurrency: 1, queueSize: 0 },
+  // A /tmp of 1 GB instead of the default 512 MB: what GetFunctionConfiguration must report.
+  "curl-tmp": { ...curl, handler: "function.handler", ephemeralStorage: 1024 },
 };
 
 const ARN = "arn:aws:lambda:us-east-1:000000000000:function";
@@ -448,6 +450,14 @@ describe("ListFunctions, GetFunction, GetFunctionConfiguration", () => {
     );
     expect(meta.httpStatusCode).toBe(200);
     expect(configuration).toEqual(expectedConfiguration("ric", FUNCTIONS.ric!));
+    expect(configuration.EphemeralStorage).toEqual({ Size: 512 });
+
+    // The function's own ephemeralStorage, not the default.
+    const { $metadata: _, ...sized } = await sdk.client.send(
+      new GetFunctionConfigurationCommand({ FunctionName: "curl-tmp" }),
+    );
+    expect(sized).toEqual(expectedConfiguration("curl-tmp", FUNCTIONS["curl-tmp"]!));
+    expect(sized.EphemeralStorage).toEqual({ Size: 1024 });
 
     const error = await rejection(sdk.client.send(new GetFunctionCommand({ FunctionName: "nope" })));
     expect(error).toBeInstanceOf(ResourceNotFoundException);

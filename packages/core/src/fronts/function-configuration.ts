@@ -40,7 +40,7 @@ export function functionConfiguration(
     LastUpdateStatus: "Successful",
     PackageType: "Zip",
     Architectures: ["x86_64"],
-    EphemeralStorage: { Size: 512 },
+    EphemeralStorage: { Size: fn.ephemeralStorage },
     LoggingConfig: { LogFormat: fn.logFormat, LogGroup: logGroupName(fn.name) },
   };
   if (Object.keys(fn.environment).length > 0) out.Environment = { Variables: { ...fn.environment } };
