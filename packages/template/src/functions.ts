@@ -149,6 +149,8 @@ export function convertFunction(
   if (timeout !== undefined) config.timeout = timeout;
   const memorySize = number("MemorySize", props.MemorySize);
   if (memorySize !== undefined) config.memorySize = memorySize;
+  const storage = ephemeralStorageOf(props.EphemeralStorage, known, error);
+  if (storage !== undefined) config.ephemeralStorage = storage;
   const reserved = number("ReservedConcurrentExecutions", props.ReservedConcurrentExecutions);
   if (reserved !== undefined) {
     if (reserved === 0) {
@@ -191,6 +193,34 @@ export function convertFunction(
   const layers = layersOf(logicalId, props.Layers, fc);
   if (layers.length > 0) config.layers = layers;
   return { logicalId, name, config, properties: props, declaredVariables };
+}
+
+/**
+ * `EphemeralStorage: { Size: MB }` (SAM and CloudFormation alike): the size of the function's /tmp,
+ * which lambkin's sandbox enforces. Checked here, against Lambda's range, so that a wrong value is
+ * reported at its place in the template rather than as a lambkin config key the user never wrote.
+ */
+function ephemeralStorageOf(
+  property: unknown,
+  known: (property: string, value: unknown) => unknown,
+  error: (property: string, message: string) => Error,
+): number | undefined {
+  const value = known("EphemeralStorage", property);
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value) || !("Size" in value)) {
+    throw error("EphemeralStorage", `must be { Size: <MB> } (512–10240), got ${JSON.stringify(value)}`);
+  }
+  const size = known("EphemeralStorage.Size", value.Size);
+  if (size === undefined) return undefined;
+  // A parameter's value arrives as a string ("1024"), as CloudFormation passes it.
+  const n = typeof size === "string" && size.trim() !== "" ? Number(size) : size;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 512 || n > 10_240) {
+    throw error(
+      "EphemeralStorage.Size",
+      `must be a whole number 512–10240 (MB of the function's /tmp, as on Lambda; leave EphemeralStorage out for the default 512), got ${JSON.stringify(size)}`,
+    );
+  }
+  return n;
 }
 
 /** The function's code folder, from `CodeUri`, `Code`, or CDK's `aws:asset:path` metadata. */

@@ -278,3 +278,48 @@ ${extra}`;
     ]);
   });
 });
+
+describe("EphemeralStorage", () => {
+  const convert = (yaml: string, options: Parameters<typeof convertTemplate>[2] = {}) =>
+    convertTemplate(parseTemplate(yaml, file), file, options).functions;
+  /** Function `Fn` with more properties (YAML lines indented six spaces), after `head`. */
+  const sam = (props: string, head = "") => `${withVars("A: b", head)}${props}`;
+
+  it("Size becomes ephemeralStorage: on the function, from Globals.Function, on AWS::Lambda::Function", () => {
+    expect(convert(sam("      EphemeralStorage: { Size: 2048 }\n")).Fn?.ephemeralStorage).toBe(2048);
+    const globals = "Globals:\n  Function:\n    EphemeralStorage:\n      Size: 1024\n";
+    expect(convert(sam("", globals)).Fn?.ephemeralStorage).toBe(1024);
+    // The function's own Size wins over the global one.
+    expect(convert(sam("      EphemeralStorage: { Size: 10240 }\n", globals)).Fn?.ephemeralStorage).toBe(
+      10240,
+    );
+    const cfn =
+      "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: { Code: src/, Handler: app.handler, Runtime: nodejs22.x, EphemeralStorage: { Size: 512 } }\n";
+    expect(convert(cfn).Fn?.ephemeralStorage).toBe(512);
+    // Without it, lambkin's default applies (512, as on Lambda).
+    expect(convert(sam("")).Fn).not.toHaveProperty("ephemeralStorage");
+  });
+
+  it("takes a Size from a parameter (a string, as CloudFormation passes it)", () => {
+    const head = "Parameters:\n  TmpMB: { Type: Number, Default: 4096 }\n";
+    const yaml = sam("      EphemeralStorage: { Size: !Ref TmpMB }\n", head);
+    expect(convert(yaml).Fn?.ephemeralStorage).toBe(4096);
+    expect(convert(yaml, { parameterOverrides: { TmpMB: "768" } }).Fn?.ephemeralStorage).toBe(768);
+  });
+
+  it("refuses a Size out of Lambda's range or not a whole number, naming resource, property and range", () => {
+    for (const [size, shown] of [
+      ["511", "511"],
+      ["10241", "10241"],
+      ["1.5", "1.5"],
+      ["big", '"big"'],
+    ]) {
+      expect(() => convert(sam(`      EphemeralStorage: { Size: ${size} }\n`))).toThrow(
+        `${file}: Fn.Properties.EphemeralStorage.Size: must be a whole number 512–10240 (MB of the function's /tmp, as on Lambda; leave EphemeralStorage out for the default 512), got ${shown}`,
+      );
+    }
+    expect(() => convert(sam("      EphemeralStorage: 1024\n"))).toThrow(
+      `${file}: Fn.Properties.EphemeralStorage: must be { Size: <MB> } (512–10240), got 1024`,
+    );
+  });
+});

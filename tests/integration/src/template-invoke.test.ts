@@ -27,6 +27,8 @@ describe("lambkin invoke from a template, once", () => {
     const result = JSON.parse(r.stdout);
     expect(result.env).toMatchObject({ STAGE: "prod", API_KEY: "k", TABLE: "orders-prod" });
     expect(result.greeting).toBe("hello orders, from the shared layer");
+    // Globals.Function.EphemeralStorage sizes the sandbox's /tmp here too.
+    expect(result.tmpMB).toBe(1024);
     expect(r.stderr).toMatch(/START RequestId: [0-9a-f-]{36} Version: \$LATEST/);
     expect(r.stderr).toMatch(/REPORT RequestId: .*Memory Size: 1024 MB/);
     expect(r.stderr).toContain(

@@ -160,6 +160,8 @@ describe("Globals, Parameters, Conditions, a local layer and --env-vars", () => 
       memory: "1024",
       greeting: "hello orders, from the shared layer",
       tool: "hello-tool from the layer",
+      // Globals.Function.EphemeralStorage.Size: the /tmp the function's sandbox has.
+      tmpMB: 1024,
     });
     // FunctionName as a plain string names the function.
     const audit = await invokeWithAwsCli("audit-log", { payload: "{}" }, { endpointUrl: cli.url });
@@ -179,7 +181,12 @@ describe("Globals, Parameters, Conditions, a local layer and --env-vars", () => 
     const config = await lambdaClient(cli.url).client.send(
       new GetFunctionConfigurationCommand({ FunctionName: "OrdersFunction" }),
     );
-    expect([config.Timeout, config.MemorySize]).toEqual([10, 1024]);
+    expect([config.Timeout, config.MemorySize, config.EphemeralStorage]).toEqual([10, 1024, { Size: 1024 }]);
+    // AuditFunction's own EphemeralStorage replaces the global one.
+    const auditConfig = await lambdaClient(cli.url).client.send(
+      new GetFunctionConfigurationCommand({ FunctionName: "audit-log" }),
+    );
+    expect(auditConfig.EphemeralStorage).toEqual({ Size: 2048 });
     // FunctionUrlConfig.Cors applies to the function's URL.
     const preflight = await fetch(`${cli.functionUrl}/audit-log/`, {
       method: "OPTIONS",
@@ -285,7 +292,10 @@ describe("CDK output with two stacks", () => {
   it("--stack picks one stack; --template reads one stack's template", async () => {
     let cli = await start(fixture("cdk-out"), ["--cdk-out", ".", "--stack", "WorkerStack"]);
     const list = await lambdaClient(cli.url).client.send(new ListFunctionsCommand({}));
-    expect(list.Functions?.map((f) => [f.FunctionName, f.MemorySize])).toEqual([["jobs-worker", 256]]);
+    // An AWS::Lambda::Function's MemorySize and EphemeralStorage, as CDK synthesizes them.
+    expect(list.Functions?.map((f) => [f.FunctionName, f.MemorySize, f.EphemeralStorage])).toEqual([
+      ["jobs-worker", 256, { Size: 768 }],
+    ]);
     await cli.destroy();
     cli = await start(fixture("cdk-out"), ["--template", "ApiStack.template.json"]);
     expect((await invoke(cli, "HelloHandler2E4FBA4D")).statusCode).toBe(200);
@@ -345,6 +355,11 @@ describe("templates lambkin refuses", () => {
       "an unsupported runtime",
       fn("CodeUri: src/\nHandler: app.handler\nRuntime: python3.12"),
       'lambkin: template.yaml: Hello.Properties.Runtime: function "Hello" has runtime python3.12; lambkin runs nodejs18.x–nodejs24.x and provided.al2023/provided.al2/provided (--skip-unsupported starts the others without it)\n',
+    ],
+    [
+      "an EphemeralStorage Size out of Lambda's range",
+      fn("CodeUri: src/\nHandler: app.handler\nRuntime: nodejs22.x\nEphemeralStorage: { Size: 20480 }"),
+      "lambkin: template.yaml: Hello.Properties.EphemeralStorage.Size: must be a whole number 512–10240 (MB of the function's /tmp, as on Lambda; leave EphemeralStorage out for the default 512), got 20480\n",
     ],
     [
       "a duplicate route",
