@@ -347,7 +347,10 @@ export class Environment implements RuntimeApiHost {
     const settled = outcome(body);
     const reported = settled.kind === "error" ? settled.errorType : undefined;
     this.#finish(invocation, undefined, () => invocation.settle(settled), reported);
-    return accepted(this.#ctx.platform.Response);
+    // The caller's answer goes out before the runtime is woken by its 202 (Platform.afterWrites).
+    const { platform } = this.#ctx;
+    if (platform.afterWrites) await platform.afterWrites();
+    return accepted(platform.Response);
   }
 
   async initError(request: Request): Promise<Response> {

@@ -84,6 +84,17 @@ describe("InvokeService", () => {
     };
     expect(code(() => service.check(bytes("{nope")))).toBe("InvalidRequestContentException");
     expect(code(() => service.check(Uint8Array.of(0x22, 0xff, 0x22)))).toBe("InvalidRequestContentException");
+    // Small and large payloads take different paths to their text: both refuse what is not UTF-8
+    // (a lone continuation byte; an overlong "/") and accept what is.
+    for (const size of [8, 4096]) {
+      const pad = " ".repeat(size);
+      expect(code(() => service.check(bytes(`"é€😀"${pad}`)))).toBeUndefined();
+      for (const bad of [[0x80], [0xc0, 0xaf]]) {
+        const payload = Uint8Array.from([...bytes(`${pad}"`), ...bad, ...bytes('"')]);
+        expect(code(() => service.check(payload))).toBe("InvalidRequestContentException");
+      }
+      expect(code(() => service.check(bytes(`${pad}{"a":}`)))).toBe("InvalidRequestContentException");
+    }
     const big = bytes(JSON.stringify("x".repeat(1_048_576)));
     expect(code(() => service.check(big, "Event"))).toBe("RequestTooLargeException");
     expect(code(() => service.check(big, "RequestResponse"))).toBeUndefined();

@@ -65,6 +65,25 @@ const encoder = new TextEncoder();
 /** Strict UTF-8: a payload that is not valid UTF-8 is not JSON either. Built once (not per invoke). */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * A payload's text, refusing bytes that are not UTF-8. Most payloads are a few hundred ASCII
+ * bytes, which a loop turns into a string faster than a call into the engine's decoder (~5 µs a
+ * call on Deno, measured in `npm run bench -- --profile`).
+ */
+function utf8Text(payload: Uint8Array): string {
+  if (payload.byteLength <= 1024) {
+    let ascii = true;
+    for (let i = 0; i < payload.byteLength; i++) {
+      if (payload[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, payload as unknown as number[]);
+  }
+  return strictUtf8.decode(payload);
+}
+
 export class InvokeService {
   readonly #ctx: InvokeServiceContext;
   readonly #joins = new RetryJoin<InvokeResult>();
@@ -116,7 +135,7 @@ export class InvokeService {
     // *unsure*: AWS's answer to an empty body is not documented; lambkin runs the function with `{}`.
     if (payload.byteLength === 0) return encoder.encode("{}");
     try {
-      JSON.parse(strictUtf8.decode(payload));
+      JSON.parse(utf8Text(payload));
     } catch (error) {
       throw new InvokeApiError(
         "InvalidRequestContentException",
