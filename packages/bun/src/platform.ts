@@ -136,6 +136,4 @@ export const bunPlatform: Platform & { readonly Response: typeof Response } = {
   spawn,
   // Cheapest on the node:http (trailers) servers; Bun.serve gets Bun's own (see `native`).
   Response: FastResponse,
-  // Bun.serve and node:http write a response when it is handed over: one turn later it is out.
-  afterWrites: () => new Promise((resolve) => setImmediate(resolve)),
 };

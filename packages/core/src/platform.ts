@@ -103,15 +103,6 @@ export interface Platform {
    */
   readonly Response: typeof Response;
   /**
-   * Resolves once the answers handed to this engine's servers so far are written. The Runtime API
-   * waits for it before its `202` to a runtime's posted answer, so the caller's answer leaves
-   * first and the runtime, woken by its 202, does not run ahead of it on the CPU (1.5–3% off a
-   * warm invoke on Node and Bun hosts). Node's and Bun's servers write a response as soon as it is
-   * handed over, so one `setImmediate` later it is out. Leave it out where the engine writes later
-   * from its own loop (Deno.serve): waiting there takes a timer, ~1 ms.
-   */
-  afterWrites?(): Promise<void>;
-  /**
    * Files lambkin keeps for itself (the watchdog's list of process groups, each environment's
    * /tmp, the Event journal). Optional: without it those features are off.
    */

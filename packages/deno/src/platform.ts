@@ -143,5 +143,4 @@ export const denoPlatform: Platform & { readonly Response: typeof Response } = {
   readTextFile: (path) => Deno.readTextFile(path),
   // Cheapest on the node:http (trailers) servers; Deno.serve gets Deno's own (see `native`).
   Response: FastResponse,
-  // No afterWrites: Deno.serve writes from its own loop, which only a timer (~1 ms) waits for.
 };

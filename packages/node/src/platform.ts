@@ -216,7 +216,5 @@ export const nodePlatform: Platform & { readonly Response: typeof Response } = {
   env: process.env,
   cwd: () => process.cwd(),
   Response: FastResponse,
-  // node:http writes a response when it is handed over: one turn later it is out.
-  afterWrites: () => new Promise((resolve) => setImmediate(resolve)),
   host: hostFiles,
 };

@@ -6,6 +6,7 @@
 import { INIT_TIMEOUT_MS } from "@lambkin/protocol";
 import { ATTACHED_RECHECK_MS, type Inspector } from "../inspector.ts";
 import type { Invocation } from "../invocation.ts";
+import { MovingTimer } from "../moving-timer.ts";
 import type { EnvironmentState } from "./context.ts";
 
 /** What the clocks read of their environment, and what they call when time is up. */
@@ -22,7 +23,10 @@ export interface ClockedEnvironment {
 export class Clocks {
   readonly #env: ClockedEnvironment;
   #init: ReturnType<typeof setTimeout> | undefined;
-  #deadline: ReturnType<typeof setTimeout> | undefined;
+  /** Due at the running invocation's deadline; it outlives the invocation (see invocationStarted). */
+  readonly #deadline = new MovingTimer(() => this.#deadlineDue(false));
+  /** Looks again while a debugger holds the deadline back. */
+  #recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(env: ClockedEnvironment) {
     this.#env = env;
@@ -37,22 +41,18 @@ export class Clocks {
   }
 
   /**
-   * An invocation has started (its `deadlineAt` set). One timer serves every invocation: it is
-   * set when none is pending and left running when an invocation ends. Invocations here run one
-   * after another with the same timeout, so a pending timer is due no later than the current
-   * invocation's deadline, and when it comes early it is set again for the rest. A warm invoke
-   * then costs no timer at all, where a setTimeout and a clearTimeout per invocation cost ~6 µs
-   * of host CPU on Node and ~10 µs on Deno (whose npm code gets Node's timers), measured by
-   * `npm run bench -- --profile`.
+   * An invocation has started: the deadline is its `deadlineAt`. The timer is left running when
+   * an invocation ends; invocations here run one after another with the same timeout, so each
+   * moves the deadline later and a warm invoke costs no timer at all (MovingTimer).
    */
-  invocationStarted(timeoutMs: number): void {
-    this.#deadline ??= setTimeout(() => this.#deadlineDue(false), timeoutMs);
+  invocationStarted(deadlineAt: number): void {
+    this.#deadline.set(deadlineAt);
   }
 
   stop(): void {
     clearTimeout(this.#init);
-    clearTimeout(this.#deadline);
-    this.#deadline = undefined;
+    clearTimeout(this.#recheck);
+    this.#deadline.cancel();
   }
 
   #initDue(announced: boolean): void {
@@ -60,15 +60,9 @@ export class Clocks {
   }
 
   #deadlineDue(announced: boolean): void {
-    this.#deadline = undefined;
     const invocation = this.#env.running();
     // Idle, or answered and on its way to `next`: nothing is due (the next invocation sets it).
     if (invocation === undefined) return;
-    const left = invocation.deadlineAt - performance.now();
-    if (left > 0 && left !== Number.POSITIVE_INFINITY) {
-      this.#deadline = setTimeout(() => this.#deadlineDue(false), Math.ceil(left));
-      return;
-    }
     this.#unlessDebugged(invocation, () => this.#env.onTimeout(invocation), announced);
   }
 
@@ -96,7 +90,7 @@ export class Clocks {
       }
       // An answer that comes while the timeout waits is not late (the environment's #lateAnswer).
       of.deadlineAt = Number.POSITIVE_INFINITY;
-      this.#deadline = setTimeout(() => this.#deadlineDue(true), ATTACHED_RECHECK_MS);
+      this.#recheck = setTimeout(() => this.#deadlineDue(true), ATTACHED_RECHECK_MS);
     });
   }
 }

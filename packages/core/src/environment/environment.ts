@@ -207,7 +207,7 @@ export class Environment implements RuntimeApiHost {
     invocation.startedAt = performance.now();
     invocation.deadlineMs = Date.now() + timeoutMs;
     invocation.deadlineAt = invocation.startedAt + timeoutMs;
-    this.#clocks.invocationStarted(timeoutMs);
+    this.#clocks.invocationStarted(invocation.deadlineAt);
     this.#reporter.start(invocation);
 
     const headers: Record<string, string> = {
@@ -347,10 +347,7 @@ export class Environment implements RuntimeApiHost {
     const settled = outcome(body);
     const reported = settled.kind === "error" ? settled.errorType : undefined;
     this.#finish(invocation, undefined, () => invocation.settle(settled), reported);
-    // The caller's answer goes out before the runtime is woken by its 202 (Platform.afterWrites).
-    const { platform } = this.#ctx;
-    if (platform.afterWrites) await platform.afterWrites();
-    return accepted(platform.Response);
+    return accepted(this.#ctx.platform.Response);
   }
 
   async initError(request: Request): Promise<Response> {
