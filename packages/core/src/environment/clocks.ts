@@ -46,6 +46,11 @@ export class Clocks {
    * moves the deadline later and a warm invoke costs no timer at all (MovingTimer).
    */
   invocationStarted(deadlineAt: number): void {
+    // A debugger's re-check of an earlier invocation is over: this one has its own deadline.
+    if (this.#recheck !== undefined) {
+      clearTimeout(this.#recheck);
+      this.#recheck = undefined;
+    }
     this.#deadline.set(deadlineAt);
   }
 
@@ -90,7 +95,10 @@ export class Clocks {
       }
       // An answer that comes while the timeout waits is not late (the environment's #lateAnswer).
       of.deadlineAt = Number.POSITIVE_INFINITY;
-      this.#recheck = setTimeout(() => this.#deadlineDue(true), ATTACHED_RECHECK_MS);
+      this.#recheck = setTimeout(() => {
+        this.#recheck = undefined;
+        this.#deadlineDue(true);
+      }, ATTACHED_RECHECK_MS);
     });
   }
 }
