@@ -169,6 +169,23 @@ describe("watching", () => {
     );
   });
 
+  it("is ready at once with no function to watch (a config without functions)", async () => {
+    const dir = project();
+    const lambkin: Reloadable = {
+      ...fakeLambkin(dir).lambkin,
+      config: { functions: new Map() } as unknown as ResolvedConfig,
+    };
+    watching = startWatching({
+      lambkin,
+      projectFiles: [join(dir, "lambkin.config.json")],
+      readConfig: async () => ({ functions: {} }),
+      generation: () => undefined,
+      log: () => {},
+    });
+    const timeout = sleep(5000).then(() => "not ready after 5 s");
+    expect(await Promise.race([watching.ready.then(() => "ready"), timeout])).toBe("ready");
+  });
+
   it("says so when a code folder is deleted", async () => {
     const { dir, recycled, logs } = await watchProject();
     rmSync(join(dir, "b"), { recursive: true });

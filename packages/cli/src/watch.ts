@@ -208,8 +208,13 @@ export function startWatching(options: WatchOptions): Watching {
   configWatcher.on("error", onError);
 
   sync();
+  // chokidar says "ready" once the paths it was given are scanned: one given none (a config
+  // without functions) never says it, and has nothing to scan.
+  const scanning = [watched.size > 0 && watcher, configDirs.size > 0 && configWatcher].filter(
+    (w): w is FSWatcher => w !== false,
+  );
   const ready = Promise.all(
-    [watcher, configWatcher].map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))),
+    scanning.map((w) => new Promise<void>((resolve) => w.once("ready", () => resolve()))),
   ).then(() => {});
   return {
     ready,
