@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
-import type { LambkinConfig, LogSink, ResolvedConfig } from "@lambkin/core";
+import { type LambkinConfig, type LogSink, platformLine, type ResolvedConfig } from "@lambkin/core";
 import { type FSWatcher, watch } from "chokidar";
 import { ignoredBy, type Root, rootsOf } from "./watch-roots.ts";
 
@@ -52,8 +52,7 @@ export function startWatching(options: WatchOptions): Watching {
   const { lambkin, log } = options;
   const projectFiles = new Set(options.projectFiles);
   const debounceMs = options.debounceMs ?? DEBOUNCE_MS;
-  const say = (functionName: string, line: string) =>
-    log({ time: Date.now(), functionName, requestId: undefined, stream: "platform", line });
+  const say = (functionName: string, line: string) => platformLine(log, functionName, undefined, line);
   const shown = (path: string) => relative(process.cwd(), path) || path;
 
   let roots = new Map<string, Root[]>();
@@ -134,8 +133,8 @@ export function startWatching(options: WatchOptions): Watching {
   };
 
   const reload = (name: string, files: string[]) => {
-    // Files that went with their whole code folder. chokidar does not always report the folder
-    // itself (now and then only the files in it), so its absence is looked at here too.
+    // The code folder gone: whether chokidar reported the folder itself or (now and then) only the
+    // files in it, its absence is looked at here, once.
     const codeDir = roots.get(name)?.[0]?.path;
     if (codeDir && !existsSync(codeDir)) return codeFolderGone(name, codeDir);
     gone.delete(name);
@@ -182,11 +181,8 @@ export function startWatching(options: WatchOptions): Watching {
   watcher.on("all", (event, path) => {
     const isDir = event === "addDir" || event === "unlinkDir";
     for (const [name, fnRoots] of roots) {
-      if (event === "unlinkDir" && fnRoots[0]?.path === path) {
-        codeFolderGone(name, path);
-        continue;
-      }
-      if (event === "addDir" && fnRoots[0]?.path === path) {
+      // The code folder itself, gone or back: `reload` looks at which, once the burst is over.
+      if (isDir && fnRoots[0]?.path === path) {
         schedule(name, path, (files) => reload(name, files));
         continue;
       }

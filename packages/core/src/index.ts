@@ -55,6 +55,7 @@ export {
   consoleSink,
   type LogRecord,
   type LogSink,
+  platformLine,
   readLines,
   silentSink,
 } from "./logs.ts";
